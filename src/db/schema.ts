@@ -1,0 +1,225 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely types of the tables created in migrations/. Keep in step with the SQL. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T | undefined, string | T>;
+
+export type Role = 'admin' | 'manager' | 'staff' | 'kiosk';
+export type Gender = 'men' | 'women' | 'unisex' | 'boys' | 'girls';
+export type MovementKind =
+  | 'receipt'
+  | 'sale'
+  | 'return'
+  | 'adjustment'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'write_off'
+  | 'stocktake'
+  | 'opening';
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: Generated<string>;
+  role: Role;
+  password_hash: string | null;
+  disabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+export interface SuppliersTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  email: string | null;
+  currency: Generated<string>;
+  lead_time_days: Generated<number>;
+  lead_time_sd_days: Generated<number>;
+  moq: Generated<number>;
+  pack_size: Generated<number>;
+  min_order_value: Generated<number>;
+  created_at: Generated<Date>;
+}
+export interface ProductsTable {
+  id: Generated<number>;
+  sku: string;
+  barcode: string | null;
+  name: string;
+  category: Generated<string>;
+  subcategory: string | null;
+  article_type: string | null;
+  brand: string | null;
+  style_code: string | null;
+  gender: Gender | null;
+  age_group: string | null;
+  season: string | null;
+  colour: string | null;
+  size: string | null;
+  usage: string | null;
+  price: Generated<number>;
+  cost: Generated<number>;
+  status: Generated<'active' | 'discontinued'>;
+  default_supplier_id: number | null;
+  attributes: Json;
+  source: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface SupplierProductsTable {
+  supplier_id: number;
+  product_id: number;
+  supplier_sku: string | null;
+  unit_cost: number;
+  moq: number | null;
+  pack_size: number | null;
+}
+export interface LocationsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: 'store' | 'warehouse' | 'quarantine';
+  allow_negative: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+export interface ZonesTable {
+  id: Generated<number>;
+  location_id: number;
+  code: string;
+  name: string;
+  kind: Generated<string>;
+  visibility: Generated<number>;
+  capacity: number | null;
+}
+export interface CustomersTable {
+  id: Generated<number>;
+  code: string;
+  name: string | null;
+  email: string | null;
+  country: string | null;
+  gender: string | null;
+  age_group: string | null;
+  created_at: Generated<Date>;
+}
+export interface SalesTable {
+  id: Generated<number>;
+  location_id: number;
+  customer_id: number | null;
+  order_ref: string | null;
+  channel: Generated<string>;
+  occurred_at: Timestamp;
+  total: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+export interface StockLevelsTable {
+  product_id: number;
+  location_id: number;
+  on_hand: Generated<number>;
+  reserved: Generated<number>;
+  low_threshold: number | null;
+  last_movement_at: Timestamp | null;
+  last_sale_at: Timestamp | null;
+}
+export interface StockMovementsTable {
+  id: Generated<number>;
+  product_id: number;
+  location_id: number;
+  kind: MovementKind;
+  qty: number;
+  balance_after: number;
+  unit_cost: number | null;
+  unit_price: number | null;
+  reason: string | null;
+  sale_id: number | null;
+  reverses_id: number | null;
+  transfer_ref: string | null;
+  actor_id: number | null;
+  actor: string;
+  occurred_at: Timestamp;
+  recorded_at: Generated<Date>;
+}
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  response: Json<unknown> | null;
+  created_at: Generated<Date>;
+}
+export interface AlertsTable {
+  id: Generated<number>;
+  kind: string;
+  severity: Generated<string>;
+  product_id: number | null;
+  location_id: number | null;
+  message: string;
+  data: Json;
+  created_at: Generated<Date>;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: number | null;
+}
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+}
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Generated<Date>;
+}
+export interface ImportsTable {
+  id: Generated<number>;
+  kind: string;
+  file: string;
+  rows: Generated<number>;
+  skipped: Generated<number>;
+  actor: string;
+  started_at: Timestamp;
+  finished_at: Generated<Date>;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  suppliers: SuppliersTable;
+  products: ProductsTable;
+  supplier_products: SupplierProductsTable;
+  locations: LocationsTable;
+  zones: ZonesTable;
+  customers: CustomersTable;
+  sales: SalesTable;
+  stock_levels: StockLevelsTable;
+  stock_movements: StockMovementsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  alerts: AlertsTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+  imports: ImportsTable;
+}
+
+export type Product = Selectable<ProductsTable>;
+export type NewProduct = Insertable<ProductsTable>;
+export type ProductUpdate = Updateable<ProductsTable>;
+export type Location = Selectable<LocationsTable>;
+export type Movement = Selectable<StockMovementsTable>;
+export type User = Selectable<UsersTable>;

@@ -1,0 +1,58 @@
+/** Predictive distributions for quantiles: normal (continuous), Poisson and negative binomial (counts). */
+
+/** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const plow = 0.02425;
+  if (p < plow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - plow) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/**
+ * Quantile of a count distribution with the given mean and variance: Poisson when variance ≤ mean,
+ * negative binomial (var = mean + mean²/r) above. Returns an integer. Large means use a normal
+ * approximation with continuity correction (the exact sum would be slow and underflow).
+ */
+export function countQuantile(mean: number, variance: number, p: number): number {
+  if (!(mean > 0)) return 0;
+  const v = Math.max(variance, mean);
+  if (mean > 400 || v > 1e5) {
+    return Math.max(0, Math.ceil(mean + Math.sqrt(v) * normalQuantile(p) - 0.5));
+  }
+  let pmf: number;
+  let next: (k: number, prev: number) => number;
+  if (v <= mean * 1.0001) {
+    pmf = Math.exp(-mean);
+    next = (k, prev) => (prev * mean) / (k + 1);
+  } else {
+    const r = (mean * mean) / (v - mean);
+    const q = mean / v; // success probability
+    const logP0 = r * Math.log(q);
+    if (logP0 < -700) return Math.max(0, Math.ceil(mean + Math.sqrt(v) * normalQuantile(p) - 0.5));
+    pmf = Math.exp(logP0);
+    next = (k, prev) => (prev * (k + r) * (1 - q)) / (k + 1);
+  }
+  let cdf = pmf;
+  let k = 0;
+  const cap = Math.ceil(mean + 50 * Math.sqrt(v) + 50);
+  while (cdf < p - 1e-12 && k < cap) {
+    pmf = next(k, pmf);
+    k++;
+    cdf += pmf;
+  }
+  return k;
+}

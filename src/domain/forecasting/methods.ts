@@ -1,0 +1,111 @@
+import { movingAverageForecast, naiveForecast, seasonalNaiveForecast } from './baselines.model.ts';
+import { autoEts, type EtsForm, fitEts, forecastEts } from './ets.model.ts';
+import { adidaRate, crostonRate, imapaRate, sbaRate, tsbRate } from './intermittent.model.ts';
+import type { DemandClass, Freq, MethodName } from './types.ts';
+
+/** What a method needs besides the series. Profiles are indexed by t % m, t counted from the series start. */
+export interface MethodContext {
+  m: number;
+  freq: Freq;
+  /** Seasonal profile (mean 1) used by the '-s' variants; null = none. */
+  profile: Float64Array | null;
+  /** Aggregation level for ADIDA / upper level for IMAPA (the rounded ADI). */
+  aggLevel: number;
+  /** Set by the full-sample 'ets' fit so that back-test folds refit the same form. */
+  etsForm?: EtsForm;
+}
+
+export interface MethodOutput {
+  mean: Float64Array;
+  detail?: string;
+  etsForm?: EtsForm;
+}
+
+export type MethodFn = (y: Float64Array, h: number, ctx: MethodContext) => MethodOutput;
+
+function flat(rate: number, h: number): Float64Array {
+  return new Float64Array(h).fill(rate);
+}
+
+/** Multiply a flat forecast by the seasonal profile at the forecast periods (y.length + i). */
+function shaped(rate: number, h: number, n: number, ctx: MethodContext): Float64Array {
+  const out = flat(rate, h);
+  const p = ctx.profile;
+  if (p) for (let i = 0; i < h; i++) out[i] *= p[(n + i) % p.length];
+  return out;
+}
+
+export function maWindow(freq: Freq): number {
+  return freq === 'D' ? 28 : freq === 'W' ? 8 : 6;
+}
+
+function sesRate(y: Float64Array): number {
+  const fit = fitEts(y, 1, { trend: 'N', season: 'N' });
+  return fit ? fit.level : naiveForecast(y, 1)[0];
+}
+
+export const METHODS: Record<MethodName, MethodFn> = {
+  zero: (_y, h) => ({ mean: new Float64Array(h) }),
+  naive: (y, h) => ({ mean: naiveForecast(y, h) }),
+  snaive: (y, h, c) => ({ mean: seasonalNaiveForecast(y, h, c.m) }),
+  ma: (y, h, c) => ({ mean: movingAverageForecast(y, h, maWindow(c.freq)) }),
+  'ma-s': (y, h, c) => ({ mean: shaped(movingAverageForecast(y, 1, maWindow(c.freq))[0], h, y.length, c) }),
+  ses: (y, h) => ({ mean: flat(sesRate(y), h) }),
+  'ses-s': (y, h, c) => ({ mean: shaped(sesRate(y), h, y.length, c) }),
+  ets: (y, h, c) => {
+    const fit = c.etsForm ? fitEts(y, c.m, c.etsForm) ?? autoEts(y, c.m) : autoEts(y, c.m);
+    if (!fit) return { mean: naiveForecast(y, h), detail: 'ETS could not be fitted: naive' };
+    const a = `α=${fit.alpha.toFixed(3)}` + (fit.form.trend !== 'N' ? ` β=${fit.beta.toFixed(3)}` : '') +
+      (fit.form.season !== 'N' ? ` γ=${fit.gamma.toFixed(3)}` : '') + (fit.form.trend === 'Ad' ? ` φ=${fit.phi.toFixed(3)}` : '');
+    return { mean: forecastEts(fit, h), detail: `${fit.name} by AICc ${fit.aicc.toFixed(1)}, ${a}`, etsForm: fit.form };
+  },
+  croston: (y, h) => ({ mean: flat(crostonRate(y), h) }),
+  sba: (y, h) => ({ mean: flat(sbaRate(y), h) }),
+  'sba-s': (y, h, c) => ({ mean: shaped(sbaRate(y), h, y.length, c) }),
+  tsb: (y, h) => ({ mean: flat(tsbRate(y), h) }),
+  'tsb-s': (y, h, c) => ({ mean: shaped(tsbRate(y), h, y.length, c) }),
+  adida: (y, h, c) => ({ mean: flat(adidaRate(y, c.aggLevel), h) }),
+  imapa: (y, h, c) => ({ mean: flat(imapaRate(y, c.aggLevel), h) }),
+  'imapa-s': (y, h, c) => ({ mean: shaped(imapaRate(y, c.aggLevel), h, y.length, c) }),
+};
+
+/** Default candidates for the automatic choice, by demand class. */
+export function defaultCandidates(cls: DemandClass, seasonal: boolean): MethodName[] {
+  const s = (names: MethodName[]): MethodName[] => (seasonal ? names : names.filter((x) => !x.endsWith('-s') && x !== 'snaive'));
+  if (cls === 'intermittent' || cls === 'lumpy')
+    return s(['tsb', 'sba', 'croston', 'ses', 'adida', 'imapa', 'ma', 'tsb-s', 'sba-s', 'ses-s', 'imapa-s', 'ma-s', 'snaive']);
+  return s(['ets', 'ses', 'naive', 'ma', 'tsb', 'ses-s', 'tsb-s', 'ma-s', 'snaive']);
+}
+
+/**
+ * Seasonal profile of one series (mean 1, indexed by t % m), from up to the last 52 cycles, each
+ * position shrunk toward `prior` (a pooled profile, or flat) with the weight of `strength` cycles.
+ */
+export function seriesProfile(y: Float64Array, m: number, prior: Float64Array | null = null, strength = 4): Float64Array | null {
+  if (m <= 1) return null;
+  const n = y.length;
+  const start = Math.max(0, n - 52 * m);
+  const sum = new Float64Array(m);
+  const cnt = new Float64Array(m);
+  let total = 0;
+  let c = 0;
+  for (let t = start; t < n; t++) {
+    const v = y[t];
+    if (v !== v) continue;
+    sum[t % m] += v;
+    cnt[t % m]++;
+    total += v;
+    c++;
+  }
+  if (c === 0 || !(total > 0)) return prior ? Float64Array.from(prior) : null;
+  const mu = total / c;
+  const prof = new Float64Array(m);
+  let ps = 0;
+  for (let j = 0; j < m; j++) {
+    const pj = prior ? prior[j] : 1;
+    prof[j] = (sum[j] + strength * mu * pj) / ((cnt[j] + strength) * mu);
+    ps += prof[j];
+  }
+  for (let j = 0; j < m; j++) prof[j] *= m / ps;
+  return prof;
+}

@@ -1,0 +1,6 @@
+export * from './types.ts';
+export * from './classification.ts';
+export * from './slow-stock.ts';
+export * from './price-index.ts';
+export * from './elasticity.ts';
+export * from './markdown-offer.ts';

@@ -1,0 +1,96 @@
+/** EOQ, pack / MOQ rounding and service-level solving: the small formulas, each with its explanation. */
+import { AppError } from '../../errors.ts';
+import type { DemandDistribution } from './distributions.ts';
+import type { CostParams, Explained, ServiceTarget } from './types.ts';
+
+export function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(Math.abs(x) >= 10 ? 1 : 2);
+}
+
+export function pct(level: number): string {
+  const p = level * 100;
+  return Number.isInteger(p) ? String(p) : p.toFixed(1);
+}
+
+/**
+ * Economic order quantity (Harris/Wilson): Q* = √(2 D K / (h c)), D annual demand in units, K cost per order,
+ * h annual holding rate, c unit cost.
+ */
+export function eoq(annualDemand: number, costs: CostParams): Explained {
+  const { orderingCost: K, holdingRate: h, unitCost: c } = costs;
+  if (!(annualDemand >= 0) || !(K >= 0) || !(h > 0) || !(c > 0)) {
+    throw new AppError('invalid', 'EOQ needs annual demand ≥ 0, ordering cost ≥ 0, holding rate > 0 and unit cost > 0');
+  }
+  const q = Math.sqrt((2 * annualDemand * K) / (h * c));
+  return {
+    value: q,
+    why: `EOQ ${fmtNum(Math.round(q))} = √(2 × ${fmtNum(Math.round(annualDemand))}/yr × ${fmtNum(K)} per order / (${pct(h)} % × ${fmtNum(c)}))`,
+  };
+}
+
+/**
+ * Round a wanted quantity to something the supplier accepts: at least the MOQ, then up to a multiple of the pack size.
+ * 0 (or less) stays 0: no order.
+ */
+export function roundOrderQty(qty: number, packSize: number, moq: number): Explained & { steps: string[] } {
+  if (!(packSize >= 1) || !(moq >= 0)) throw new AppError('invalid', 'pack size must be ≥ 1 and MOQ ≥ 0');
+  if (!(qty > 0)) return { value: 0, why: 'no order needed', steps: [] };
+  const steps: string[] = [];
+  let q = qty;
+  if (!Number.isInteger(q) && packSize === 1) {
+    q = Math.ceil(q - 1e-9);
+  }
+  if (q < moq) {
+    q = moq;
+    steps.push(`raised to MOQ ${fmtNum(moq)}`);
+  }
+  const packs = Math.ceil(q / packSize - 1e-9);
+  const rounded = packs * packSize;
+  if (packSize > 1 && rounded !== q) steps.push(`rounded to pack of ${fmtNum(packSize)}`);
+  const why = `need ${fmtNum(qty)}${steps.length ? '; ' + steps.join('; ') : ''} → order ${fmtNum(rounded)}${packSize > 1 ? ` (${packs} × ${fmtNum(packSize)})` : ''}`;
+  return { value: rounded, why, steps };
+}
+
+/** Largest quantity ≤ cap that is a multiple of the pack and ≥ MOQ, or 0 when none exists. */
+export function largestValidQtyAtMost(cap: number, packSize: number, moq: number): number {
+  const q = Math.floor(cap / packSize + 1e-9) * packSize;
+  return q >= Math.max(moq, 1) ? q : 0;
+}
+
+/**
+ * Level S that meets a service target over the protection interval.
+ *  - cycle service level α: S = smallest s with P(D_{L+R} ≤ s) ≥ α.
+ *  - fill rate β: smallest integer S with expected shortage per cycle ≤ (1 − β) × demand per cycle, where
+ *    periodic review (R > 0): ESPRC = E[(D_{L+R} − S)+] − E[(D_L − S)+], demand per cycle = E[D_R];
+ *    continuous review (s, Q): ESPRC = E[(D_L − s)+], demand per cycle = Q.
+ */
+export function serviceLevelStock(
+  target: ServiceTarget,
+  protection: DemandDistribution,
+  opts: { leadOnly?: DemandDistribution; cycleDemand: number },
+): { value: number; why: string } {
+  if (!(target.level > 0 && target.level < 1)) {
+    throw new AppError('invalid', `service level must be in (0, 1), got ${target.level}`, 'service.level');
+  }
+  if (target.kind === 'csl') {
+    const v = Math.ceil(protection.quantile(target.level) - 1e-9);
+    return { value: v, why: `P${pct(target.level)}` };
+  }
+  const allowed = (1 - target.level) * Math.max(opts.cycleDemand, 0);
+  const lead = opts.leadOnly;
+  const esprc = (s: number): number =>
+    protection.expectedShortage(s) - (lead ? lead.expectedShortage(s) : 0);
+  if (esprc(0) <= allowed) return { value: 0, why: `fill ${pct(target.level)} %` };
+  // esprc is non-increasing in s: bisection on integers.
+  let lo = 0;
+  let hi = Math.max(1, Math.ceil(protection.mean + 10 * Math.sqrt(protection.variance) + 10));
+  while (esprc(hi) > allowed) hi *= 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (esprc(mid) <= allowed) hi = mid;
+    else lo = mid;
+  }
+  return { value: hi, why: `fill ${pct(target.level)} % (≤ ${fmtNum(allowed)} units short per cycle)` };
+}

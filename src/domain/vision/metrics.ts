@@ -1,0 +1,74 @@
+/** Evaluation metrics shared by the vision benches and tests (pure). */
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+}
+
+/** Binary confusion summary; `truth`/`pred` are booleans for the positive class. */
+export function binarySummary(truth: boolean[], pred: boolean[]) {
+  let tp = 0, tn = 0, fp = 0, fn = 0;
+  for (let i = 0; i < truth.length; i++) {
+    if (truth[i] && pred[i]) tp++;
+    else if (truth[i]) fn++;
+    else if (pred[i]) fp++;
+    else tn++;
+  }
+  const n = truth.length;
+  const recallPos = tp + fn ? tp / (tp + fn) : Number.NaN;
+  const recallNeg = tn + fp ? tn / (tn + fp) : Number.NaN;
+  return {
+    n,
+    accuracy: n ? (tp + tn) / n : Number.NaN,
+    recallPos,
+    recallNeg,
+    precisionPos: tp + fp ? tp / (tp + fp) : Number.NaN,
+    balancedAccuracy: (recallPos + recallNeg) / 2,
+  };
+}
+
+/** ROC AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. */
+export function rocAuc(truth: boolean[], score: number[]): number {
+  const idx = score.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(score.length);
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) ranks[idx[k][1]] = r;
+    i = j + 1;
+  }
+  let nPos = 0, sumPos = 0;
+  for (let i = 0; i < truth.length; i++) if (truth[i]) { nPos++; sumPos += ranks[i]; }
+  const nNeg = truth.length - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Deterministic string hash (FNV-1a 32-bit) → [0, 1): for reproducible splits without a RNG. */
+export function hashUnit(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 4294967296;
+}
+
+/** Seeded PRNG (mulberry32) for reproducible sampling. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

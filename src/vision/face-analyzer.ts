@@ -1,0 +1,269 @@
+/**
+ * Face detection + age + gender on one camera frame, on CPU (tfjs WASM backend, SIMD, one thread).
+ *
+ * PRIVACY BY DESIGN
+ * - Input is an in-memory Buffer (JPEG/PNG bytes) or decoded pixels; output is numbers only (box,
+ *   age, p(male), confidences). No image, crop, tensor or descriptor is written to disk, a database
+ *   or a log by this module, and nothing is cached between calls: every tensor is disposed before
+ *   `analyze` returns (tests check `tf.memory().numTensors` does not grow).
+ * - `analyzeDetailed` can return the 512-value appearance features of each face for the evaluation
+ *   bench; callers must keep them in memory only (they are face descriptors). The kiosk path
+ *   (`analyze`) never exposes them.
+ * - No identity: there is no recognition/matching net loaded and no tracking across visits.
+ *
+ * Models (weights ship in @vladmandic/face-api's tarball, loaded from node_modules):
+ * - detector: TinyFaceDetector (default, fast) or SSD-MobileNetV1 (slower; see docs/vision.md),
+ * - age/gender: face-api's AgeGenderNet (TinyXception backbone, 112×112 input), run on the face and
+ *   its mirror image (test-time flip averaging), then calibrated p(male) and age (calibration.json,
+ *   fitted on a held-apart UTKFace half by bench/vision.bench.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ageGroupOf, ageGroupProbability, type AgeGroup } from '../domain/vision/age-groups.ts';
+import {
+  applyAgeCalibration,
+  applyGenderCalibration,
+  IDENTITY_AGE,
+  IDENTITY_CALIBRATION,
+  type AgeCalibration,
+  type GenderCalibration,
+} from '../domain/vision/gender-calibration.ts';
+import { decodeImage, padImage, type RgbImage } from './image-decode.ts';
+import { faceApiModelDir, initTf, type FaceApi, type Tf } from './tf-runtime.ts';
+
+export type DetectorKind = 'tiny' | 'ssd';
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceResult {
+  box: FaceBox;
+  detectionScore: number;
+  ageYears: number;
+  ageGroup: AgeGroup;
+  gender: 'male' | 'female';
+  /** Calibrated probability of "male" (50/50 prior). */
+  pMale: number;
+  /** max(pMale, 1 − pMale). */
+  genderConfidence: number;
+  /** Probability that the true age is inside `ageGroup` under the fitted residual model. */
+  ageConfidence: number;
+}
+
+/** FaceResult plus the uncalibrated network outputs (and, on request, the pooled features). */
+export interface FaceResultDetailed extends FaceResult {
+  pMaleRaw: number;
+  ageRaw: number;
+  features?: Float32Array;
+}
+
+export interface CalibrationFile {
+  gender: GenderCalibration;
+  age: AgeCalibration;
+  source?: unknown;
+}
+
+export interface FaceAnalyzerOptions {
+  detector?: DetectorKind;
+  /** Tiny detector input size (multiple of 32). 320 suits a downscaled kiosk frame. */
+  inputSize?: number;
+  minConfidence?: number;
+  /** Analyse at most this many faces (largest first). */
+  maxFaces?: number;
+  /** Average the net over the face and its mirror image (+1 crop per face, ~+40 % age/gender time). */
+  flip?: boolean;
+  /** Extra context around the detector box, as a fraction of its side, before the 112×112 crop. */
+  cropMargin?: number;
+  /** Calibration: an object, a path to a JSON file, or null for raw network outputs. */
+  calibration?: CalibrationFile | string | null;
+}
+
+export const DEFAULT_CALIBRATION_PATH = fileURLToPath(new URL('./calibration.json', import.meta.url));
+
+export function loadCalibration(path = DEFAULT_CALIBRATION_PATH): CalibrationFile | null {
+  if (!existsSync(path)) return null;
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as CalibrationFile;
+  if (!raw.gender || !raw.age) return null;
+  return raw;
+}
+
+interface FcParams { weights: unknown; bias: unknown }
+interface AgeGenderInternals {
+  params: { fc: { age: FcParams; gender: FcParams } };
+  faceFeatureExtractor: { forwardInput(input: unknown): unknown };
+}
+
+const loaded = new Map<string, Promise<void>>();
+function loadOnce(key: string, fn: () => Promise<void>): Promise<void> {
+  let p = loaded.get(key);
+  if (!p) {
+    p = fn();
+    loaded.set(key, p);
+  }
+  return p;
+}
+
+export class FaceAnalyzer {
+  private constructor(
+    private readonly faceapi: FaceApi,
+    private readonly tf: Tf,
+    readonly detector: DetectorKind,
+    private readonly opts: Required<Omit<FaceAnalyzerOptions, 'calibration' | 'detector'>>,
+    readonly calibration: CalibrationFile,
+  ) {}
+
+  /** Initialise the runtime and load the models (once per process; later calls reuse them). */
+  static async create(options: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
+    const { faceapi, tf } = await initTf();
+    const detector = options.detector ?? 'tiny';
+    const dir = faceApiModelDir();
+    await Promise.all([
+      detector === 'tiny'
+        ? loadOnce('tiny', () => faceapi.nets.tinyFaceDetector.loadFromDisk(dir))
+        : loadOnce('ssd', () => faceapi.nets.ssdMobilenetv1.loadFromDisk(dir)),
+      loadOnce('ageGender', () => faceapi.nets.ageGenderNet.loadFromDisk(dir)),
+    ]);
+    let cal: CalibrationFile | null;
+    if (options.calibration === null) cal = null;
+    else if (typeof options.calibration === 'string') cal = loadCalibration(options.calibration);
+    else cal = options.calibration ?? loadCalibration();
+    return new FaceAnalyzer(
+      faceapi,
+      tf,
+      detector,
+      {
+        inputSize: options.inputSize ?? 320,
+        minConfidence: options.minConfidence ?? (detector === 'tiny' ? 0.4 : 0.4),
+        maxFaces: options.maxFaces ?? 5,
+        flip: options.flip ?? true,
+        cropMargin: options.cropMargin ?? 0,
+      },
+      cal ?? { gender: IDENTITY_CALIBRATION, age: IDENTITY_AGE },
+    );
+  }
+
+  /** Kiosk entry point: JPEG/PNG bytes in, faces out (largest first). */
+  async analyze(image: Uint8Array): Promise<FaceResult[]> {
+    const faces = await this.analyzeDetailed(decodeImage(image));
+    return faces.map(({ pMaleRaw: _p, ageRaw: _a, features: _f, ...f }) => f);
+  }
+
+  /**
+   * Decoded pixels in, faces out (largest first) with raw outputs too. `pad` adds a black border of
+   * that fraction first (for tight face crops); returned boxes are in the caller's coordinates.
+   */
+  async analyzeDetailed(img: RgbImage, opts: { pad?: number; withFeatures?: boolean } = {}): Promise<FaceResultDetailed[]> {
+    const { tf, faceapi } = this;
+    const { image, offset } = opts.pad ? padImage(img, opts.pad) : { image: img, offset: 0 };
+    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      const detectorOptions =
+        this.detector === 'tiny'
+          ? new faceapi.TinyFaceDetectorOptions({ inputSize: this.opts.inputSize, scoreThreshold: this.opts.minConfidence })
+          : new faceapi.SsdMobilenetv1Options({ minConfidence: this.opts.minConfidence, maxResults: 20 });
+      const dets = await faceapi.detectAllFaces(input as never, detectorOptions);
+      const boxes = dets
+        .map((d) => ({ score: d.score, x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height }))
+        .filter((b) => b.width > 4 && b.height > 4)
+        .sort((a, b) => b.width * b.height - a.width * a.height)
+        .slice(0, this.opts.maxFaces);
+      if (boxes.length === 0) return [];
+      const preds = await this.ageGender(input, image.width, image.height, boxes, opts.withFeatures ?? false);
+      return boxes.map((b, i) => {
+        const p = preds[i];
+        const pMale = applyGenderCalibration(this.calibration.gender, p.pMale);
+        const ageYears = applyAgeCalibration(this.calibration.age, p.age);
+        const ageGroup = ageGroupOf(ageYears);
+        return {
+          box: { x: b.x - offset, y: b.y - offset, width: b.width, height: b.height },
+          detectionScore: b.score,
+          ageYears,
+          ageGroup,
+          gender: pMale >= 0.5 ? 'male' : 'female',
+          pMale,
+          genderConfidence: Math.max(pMale, 1 - pMale),
+          ageConfidence: ageGroupProbability(ageYears, ageGroup, this.calibration.age.sigmaLog),
+          pMaleRaw: p.pMale,
+          ageRaw: p.age,
+          ...(p.features ? { features: p.features } : {}),
+        } satisfies FaceResultDetailed;
+      });
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /** One batch through AgeGenderNet: each face (and its mirror when `flip`) as a square 112×112 crop. */
+  private async ageGender(
+    input: ReturnType<Tf['tensor3d']>,
+    width: number,
+    height: number,
+    boxes: FaceBox[],
+    withFeatures: boolean,
+  ): Promise<{ age: number; pMale: number; features?: Float32Array }[]> {
+    const { tf, faceapi } = this;
+    const net = faceapi.nets.ageGenderNet as unknown as AgeGenderInternals;
+    const { fc } = net.params;
+    const n = boxes.length;
+    const flip = this.opts.flip;
+    const m = this.opts.cropMargin;
+    const cropBoxes: number[][] = boxes.map((b) => {
+      const side = Math.max(b.width, b.height) * (1 + m);
+      const cx = b.x + b.width / 2;
+      const cy = b.y + b.height / 2;
+      // normalised [y1, x1, y2, x2]; outside the image is filled with 0 like face-api's padToSquare
+      return [(cy - side / 2) / (height - 1), (cx - side / 2) / (width - 1), (cy + side / 2) / (height - 1), (cx + side / 2) / (width - 1)];
+    });
+    const crops = tf.tidy(() => {
+      const batch = tf.expandDims(tf.cast(input, 'float32'), 0) as never;
+      const c = tf.image.cropAndResize(batch, tf.tensor2d(cropBoxes), tf.tensor1d(new Array(n).fill(0), 'int32'), [112, 112]);
+      return flip ? tf.concat([c, tf.reverse(c, 2)], 0) : c;
+    });
+    const parts = tf.unstack(crops);
+    crops.dispose();
+    const netInput = new faceapi.NetInput(parts as never);
+    const out = tf.tidy(() => {
+      const feat = net.faceFeatureExtractor.forwardInput(netInput) as never;
+      const pooled = tf.reshape(tf.avgPool(feat, [7, 7], [2, 2], 'valid'), [parts.length, -1]);
+      const age = tf.add(tf.matMul(pooled, fc.age.weights as never), fc.age.bias as never);
+      const gender = tf.softmax(tf.add(tf.matMul(pooled, fc.gender.weights as never), fc.gender.bias as never));
+      return { pooled, age, gender };
+    });
+    for (const t of parts) t.dispose();
+    const [ageData, genderData, featData] = await Promise.all([
+      out.age.data(),
+      out.gender.data(),
+      withFeatures ? out.pooled.data() : Promise.resolve(null),
+    ]);
+    const dim = out.pooled.shape[1] as number;
+    out.age.dispose();
+    out.gender.dispose();
+    out.pooled.dispose();
+    const res: { age: number; pMale: number; features?: Float32Array }[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = flip ? 2 : 1;
+      const idx = flip ? [i, i + n] : [i];
+      let age = 0, pm = 0;
+      for (const j of idx) {
+        age += ageData[j] / k;
+        pm += genderData[j * 2] / k; // column 0 = male
+      }
+      let features: Float32Array | undefined;
+      if (featData) {
+        features = new Float32Array(dim);
+        for (const j of idx) for (let d = 0; d < dim; d++) features[d] += (featData as Float32Array)[j * dim + d] / k;
+      }
+      res.push({ age, pMale: pm, ...(features ? { features } : {}) });
+    }
+    return res;
+  }
+
+  /** Live tensor count (for leak checks). */
+  numTensors(): number {
+    return this.tf.memory().numTensors;
+  }
+}
