@@ -61,10 +61,16 @@ export interface FaceResultDetailed extends FaceResult {
   features?: Float32Array;
 }
 
-export interface CalibrationFile {
+/** Calibration of one pipeline (detector + age/gender net). */
+export interface PipelineCalibration {
   gender: GenderCalibration;
   age: AgeCalibration;
-  source?: unknown;
+}
+
+/** src/vision/calibration.json: per detector, with where it came from. */
+export interface CalibrationFile {
+  source: Record<string, unknown>;
+  detectors: Partial<Record<DetectorKind, PipelineCalibration>>;
 }
 
 export interface FaceAnalyzerOptions {
@@ -78,17 +84,18 @@ export interface FaceAnalyzerOptions {
   flip?: boolean;
   /** Extra context around the detector box, as a fraction of its side, before the 112×112 crop. */
   cropMargin?: number;
-  /** Calibration: an object, a path to a JSON file, or null for raw network outputs. */
-  calibration?: CalibrationFile | string | null;
+  /** Calibration: an object, a path to a calibration JSON, or null for raw network outputs. Default:
+   * this detector's entry in src/vision/calibration.json (raw outputs when absent). */
+  calibration?: PipelineCalibration | string | null;
 }
 
 export const DEFAULT_CALIBRATION_PATH = fileURLToPath(new URL('./calibration.json', import.meta.url));
 
-export function loadCalibration(path = DEFAULT_CALIBRATION_PATH): CalibrationFile | null {
+export function loadCalibration(detector: DetectorKind, path = DEFAULT_CALIBRATION_PATH): PipelineCalibration | null {
   if (!existsSync(path)) return null;
   const raw = JSON.parse(readFileSync(path, 'utf8')) as CalibrationFile;
-  if (!raw.gender || !raw.age) return null;
-  return raw;
+  const c = raw.detectors?.[detector];
+  return c && c.gender && c.age ? c : null;
 }
 
 interface FcParams { weights: unknown; bias: unknown }
@@ -113,7 +120,7 @@ export class FaceAnalyzer {
     private readonly tf: Tf,
     readonly detector: DetectorKind,
     private readonly opts: Required<Omit<FaceAnalyzerOptions, 'calibration' | 'detector'>>,
-    readonly calibration: CalibrationFile,
+    readonly calibration: PipelineCalibration,
   ) {}
 
   /** Initialise the runtime and load the models (once per process; later calls reuse them). */
@@ -127,10 +134,10 @@ export class FaceAnalyzer {
         : loadOnce('ssd', () => faceapi.nets.ssdMobilenetv1.loadFromDisk(dir)),
       loadOnce('ageGender', () => faceapi.nets.ageGenderNet.loadFromDisk(dir)),
     ]);
-    let cal: CalibrationFile | null;
+    let cal: PipelineCalibration | null;
     if (options.calibration === null) cal = null;
-    else if (typeof options.calibration === 'string') cal = loadCalibration(options.calibration);
-    else cal = options.calibration ?? loadCalibration();
+    else if (typeof options.calibration === 'string') cal = loadCalibration(detector, options.calibration);
+    else cal = options.calibration ?? loadCalibration(detector);
     return new FaceAnalyzer(
       faceapi,
       tf,

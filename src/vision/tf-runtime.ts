@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 export type FaceApi = typeof import('@vladmandic/face-api/dist/face-api.node-wasm.js');
 // The bundle also re-exports @tensorflow/tfjs-backend-wasm (setWasmPaths, setThreadsCount, ...).
-export type Tf = FaceApi['tf'] & {
+export type Tf = typeof import('@tensorflow/tfjs') & {
   setWasmPaths(prefix: string): void;
   setThreadsCount?(n: number): void;
   getThreadsCount?(): number;
@@ -45,7 +45,7 @@ export function initTf(): Promise<{ faceapi: FaceApi; tf: Tf; backend: string }>
   ready = (async () => {
     if (!faceapiModule) faceapiModule = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
     const faceapi = faceapiModule;
-    const tf = faceapi.tf as Tf;
+    const tf = faceapi.tf as unknown as Tf;
     tf.setWasmPaths(wasmDir() + '/');
     await tf.setBackend('wasm');
     await tf.ready();

@@ -45,3 +45,31 @@ export function movingAverageForecast(y: Float64Array, h: number, window: number
   }
   return new Float64Array(h).fill(c ? s / c : 0);
 }
+
+/**
+ * Level-adjusted seasonal naive: last season's value plus the change in level between the last
+ * `window` periods and the same periods one season earlier (keeps the seasonal shape, follows growth).
+ */
+export function seasonalNaiveLevelForecast(y: Float64Array, h: number, m: number, window: number): Float64Array {
+  const out = seasonalNaiveForecast(y, h, m);
+  const n = y.length;
+  if (m <= 1 || n < m + window) return out;
+  let a = 0;
+  let ca = 0;
+  let b = 0;
+  let cb = 0;
+  for (let t = n - window; t < n; t++) {
+    const u = y[t];
+    const v = y[t - m];
+    if (u === u && v === v) {
+      a += u;
+      ca++;
+      b += v;
+      cb++;
+    }
+  }
+  if (ca === 0) return out;
+  const shift = a / ca - b / cb;
+  for (let i = 0; i < h; i++) out[i] += shift;
+  return out;
+}

@@ -33,24 +33,17 @@ export function countQuantile(mean: number, variance: number, p: number): number
   if (mean > 400 || v > 1e5) {
     return Math.max(0, Math.ceil(mean + Math.sqrt(v) * normalQuantile(p) - 0.5));
   }
-  let pmf: number;
-  let next: (k: number, prev: number) => number;
-  if (v <= mean * 1.0001) {
-    pmf = Math.exp(-mean);
-    next = (k, prev) => (prev * mean) / (k + 1);
-  } else {
-    const r = (mean * mean) / (v - mean);
-    const q = mean / v; // success probability
-    const logP0 = r * Math.log(q);
-    if (logP0 < -700) return Math.max(0, Math.ceil(mean + Math.sqrt(v) * normalQuantile(p) - 0.5));
-    pmf = Math.exp(logP0);
-    next = (k, prev) => (prev * (k + r) * (1 - q)) / (k + 1);
-  }
+  const poisson = v <= mean * 1.0001;
+  const r = poisson ? 0 : (mean * mean) / (v - mean);
+  const q = poisson ? 1 : mean / v; // NB success probability
+  const logP0 = poisson ? -mean : r * Math.log(q);
+  if (logP0 < -700) return Math.max(0, Math.ceil(mean + Math.sqrt(v) * normalQuantile(p) - 0.5));
+  let pmf = Math.exp(logP0);
   let cdf = pmf;
   let k = 0;
   const cap = Math.ceil(mean + 50 * Math.sqrt(v) + 50);
   while (cdf < p - 1e-12 && k < cap) {
-    pmf = next(k, pmf);
+    pmf = poisson ? (pmf * mean) / (k + 1) : (pmf * (k + r) * (1 - q)) / (k + 1);
     k++;
     cdf += pmf;
   }

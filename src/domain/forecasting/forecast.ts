@@ -16,6 +16,12 @@ interface Candidate {
   mse: number;
 }
 
+function parseSpec(spec: string): MethodName[] {
+  const mem = spec.split('+').map((x) => x.trim()) as MethodName[];
+  for (const nm of mem) if (!METHODS[nm]) fail(`unknown model "${nm}"`);
+  return mem;
+}
+
 function fail(message: string): never {
   throw Object.assign(new Error(message), { kind: 'invalid' as const });
 }
@@ -37,9 +43,10 @@ function contextFor(y: Float64Array, input: SeriesInput, m: number, etsForm?: Et
   return {
     m,
     freq: input.freq,
-    profile: seriesProfile(y, m, prior),
+    profile: seriesProfile(y, m, prior, prior ? 1000 : 4),
     aggLevel: Number.isFinite(cls.adi) ? Math.max(1, Math.round(cls.adi)) : 1,
     etsForm,
+    cache: new Map(),
   };
 }
 
@@ -94,13 +101,14 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
 
   const seasonal = m > 1 && cls.observed >= 2 * m;
   const forced = opts.model && opts.model !== 'auto' ? opts.model : null;
-  if (forced && !METHODS[forced]) fail(`unknown model "${forced}"`);
-  const names: MethodName[] = forced ? [forced] : opts.candidates ?? defaultCandidates(cls.demandClass, seasonal);
+  const specs: string[] = forced ? [forced] : opts.candidates ?? defaultCandidates(cls.demandClass, seasonal, m, input.freq);
+  const parsed = specs.map((sp) => parseSpec(sp));
+  const members = [...new Set(parsed.flat())];
 
-  // Full-sample fit of every candidate (gives the ETS form the folds will refit).
+  // Full-sample fit of every member method (also gives the ETS form the folds will refit).
   const fullCtx = contextFor(y, input, m);
   const full = new Map<MethodName, ReturnType<typeof runMembers>>();
-  for (const name of names) full.set(name, runMembers([name], y, h, fullCtx));
+  for (const name of members) full.set(name, runMembers([name], y, h, fullCtx));
   const etsForm = full.get('ets')?.etsForm;
 
   // Rolling origins: n - k·h for k = folds..1, each with enough history before it.
@@ -114,25 +122,26 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
   const cands: Candidate[] = [];
   if (F > 0) {
     const foldCtx = origins.map((o) => contextFor(y.subarray(0, o), input, m, etsForm));
-    for (const name of names) {
+    const memberCv = new Map<MethodName, Float64Array>();
+    for (const name of members) {
       const cv = new Float64Array(F * h);
       origins.forEach((o, f) => cv.set(runMembers([name], y.subarray(0, o), h, foldCtx[f]).mean, f * h));
       if (nonNegative) for (let i = 0; i < cv.length; i++) if (cv[i] < 0) cv[i] = 0;
-      const s = errorSums(actual, cv);
-      cands.push({ name, members: [name], cv, mse: s.n ? s.sse / s.n : Infinity });
+      memberCv.set(name, cv);
     }
-    cands.sort((a, b) => a.mse - b.mse);
-    if (!forced && opts.ensemble !== false && cands.length >= 3) {
-      const top = cands.slice(0, 3);
-      const cv = new Float64Array(F * h);
-      for (const c of top) for (let i = 0; i < cv.length; i++) cv[i] += c.cv[i] / 3;
-      const s = errorSums(actual, cv);
-      const mse = s.n ? s.sse / s.n : Infinity;
-      if (mse < top[0].mse) cands.unshift({ name: `ensemble(${top.map((c) => c.name).join('+')})`, members: top.flatMap((c) => c.members), cv, mse });
-    }
+    parsed.forEach((mem, ci) => {
+      const cv = mem.length === 1 ? memberCv.get(mem[0])! : new Float64Array(F * h);
+      if (mem.length > 1) for (const nm of mem) { const c = memberCv.get(nm)!; for (let i = 0; i < cv.length; i++) cv[i] += c[i] / mem.length; }
+      const e = errorSums(actual, cv);
+      cands.push({ name: specs[ci], members: mem, cv, mse: e.n ? e.sse / e.n : Infinity });
+    });
   }
 
-  const chosen: Candidate = cands[0] ?? { name: names[0], members: [names[0]], cv: new Float64Array(0), mse: NaN };
+  // The first candidate is the incumbent (a robust combination); another replaces it only when its
+  // back-test MSE is lower by more than the margin (per-series selection on a few folds is noisy).
+  const margin = opts.selectionMargin ?? 0.1;
+  let chosen: Candidate = cands[0] ?? { name: specs[0], members: parsed[0], cv: new Float64Array(0), mse: NaN };
+  for (const c of cands) if (c.mse < chosen.mse && c.mse < cands[0].mse * (1 - margin)) chosen = c;
   const fin = chosen.members.length === 1 ? full.get(chosen.members[0])! : runMembers(chosen.members, y, h, fullCtx);
   const mean = fin.mean;
   if (nonNegative) for (let i = 0; i < h; i++) if (mean[i] < 0) mean[i] = 0;
@@ -152,7 +161,9 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
   const why = forced
     ? `model ${forced} requested`
     : F > 0
-      ? `${chosen.name} had the lowest rolling-origin RMSSE (${rmsseTxt}, ${F} fold${F > 1 ? 's' : ''} × ${h}) of ${cands.length} candidates`
+      ? chosen === cands[0]
+        ? `default ${chosen.name} kept: back-test RMSSE ${rmsseTxt} (${F} fold${F > 1 ? 's' : ''} × ${h}); no other of ${cands.length} candidates was ${Math.round(margin * 100)} % better`
+        : `${chosen.name} beat the default ${cands[0].name} by more than ${Math.round(margin * 100)} % in the rolling-origin back-test (RMSSE ${rmsseTxt}, ${F} fold${F > 1 ? 's' : ''} × ${h})`
       : `history too short for a back-test (${n} periods): class default ${chosen.name}`;
   const reason =
     `${cls.demandClass} demand (ADI ${Number.isFinite(cls.adi) ? cls.adi.toFixed(2) : '∞'}, CV² ${cls.cv2.toFixed(2)}); ${why}` +

@@ -1,6 +1,6 @@
-import { movingAverageForecast, naiveForecast, seasonalNaiveForecast } from './baselines.model.ts';
+import { movingAverageForecast, naiveForecast, seasonalNaiveForecast, seasonalNaiveLevelForecast } from './baselines.model.ts';
 import { autoEts, type EtsForm, fitEts, forecastEts } from './ets.model.ts';
-import { adidaRate, crostonRate, imapaRate, sbaRate, tsbRate } from './intermittent.model.ts';
+import { adidaRate, crostonRate, imapaRate, sbaRate, sesOptimizedNext, tsbRate } from './intermittent.model.ts';
 import type { DemandClass, Freq, MethodName } from './types.ts';
 
 /** What a method needs besides the series. Profiles are indexed by t % m, t counted from the series start. */
@@ -13,6 +13,15 @@ export interface MethodContext {
   aggLevel: number;
   /** Set by the full-sample 'ets' fit so that back-test folds refit the same form. */
   etsForm?: EtsForm;
+  /** Rates already computed for this series (flat and '-s' variants share them). */
+  cache?: Map<string, number>;
+}
+
+function cached(ctx: MethodContext, key: string, f: () => number): number {
+  if (!ctx.cache) return f();
+  let v = ctx.cache.get(key);
+  if (v === undefined) ctx.cache.set(key, (v = f()));
+  return v;
 }
 
 export interface MethodOutput {
@@ -40,18 +49,18 @@ export function maWindow(freq: Freq): number {
 }
 
 function sesRate(y: Float64Array): number {
-  const fit = fitEts(y, 1, { trend: 'N', season: 'N' });
-  return fit ? fit.level : naiveForecast(y, 1)[0];
+  return sesOptimizedNext(y);
 }
 
 export const METHODS: Record<MethodName, MethodFn> = {
   zero: (_y, h) => ({ mean: new Float64Array(h) }),
   naive: (y, h) => ({ mean: naiveForecast(y, h) }),
   snaive: (y, h, c) => ({ mean: seasonalNaiveForecast(y, h, c.m) }),
+  'snaive-level': (y, h, c) => ({ mean: seasonalNaiveLevelForecast(y, h, c.m, maWindow(c.freq)) }),
   ma: (y, h, c) => ({ mean: movingAverageForecast(y, h, maWindow(c.freq)) }),
-  'ma-s': (y, h, c) => ({ mean: shaped(movingAverageForecast(y, 1, maWindow(c.freq))[0], h, y.length, c) }),
-  ses: (y, h) => ({ mean: flat(sesRate(y), h) }),
-  'ses-s': (y, h, c) => ({ mean: shaped(sesRate(y), h, y.length, c) }),
+  'ma-s': (y, h, c) => ({ mean: shaped(cached(c, 'ma', () => movingAverageForecast(y, 1, maWindow(c.freq))[0]), h, y.length, c) }),
+  ses: (y, h, c) => ({ mean: flat(cached(c, 'ses', () => sesRate(y)), h) }),
+  'ses-s': (y, h, c) => ({ mean: shaped(cached(c, 'ses', () => sesRate(y)), h, y.length, c) }),
   ets: (y, h, c) => {
     const fit = c.etsForm ? fitEts(y, c.m, c.etsForm) ?? autoEts(y, c.m) : autoEts(y, c.m);
     if (!fit) return { mean: naiveForecast(y, h), detail: 'ETS could not be fitted: naive' };
@@ -60,21 +69,28 @@ export const METHODS: Record<MethodName, MethodFn> = {
     return { mean: forecastEts(fit, h), detail: `${fit.name} by AICc ${fit.aicc.toFixed(1)}, ${a}`, etsForm: fit.form };
   },
   croston: (y, h) => ({ mean: flat(crostonRate(y), h) }),
-  sba: (y, h) => ({ mean: flat(sbaRate(y), h) }),
-  'sba-s': (y, h, c) => ({ mean: shaped(sbaRate(y), h, y.length, c) }),
-  tsb: (y, h) => ({ mean: flat(tsbRate(y), h) }),
-  'tsb-s': (y, h, c) => ({ mean: shaped(tsbRate(y), h, y.length, c) }),
+  sba: (y, h, c) => ({ mean: flat(cached(c, 'sba', () => sbaRate(y)), h) }),
+  'sba-s': (y, h, c) => ({ mean: shaped(cached(c, 'sba', () => sbaRate(y)), h, y.length, c) }),
+  tsb: (y, h, c) => ({ mean: flat(cached(c, 'tsb', () => tsbRate(y)), h) }),
+  'tsb-s': (y, h, c) => ({ mean: shaped(cached(c, 'tsb', () => tsbRate(y)), h, y.length, c) }),
   adida: (y, h, c) => ({ mean: flat(adidaRate(y, c.aggLevel), h) }),
-  imapa: (y, h, c) => ({ mean: flat(imapaRate(y, c.aggLevel), h) }),
-  'imapa-s': (y, h, c) => ({ mean: shaped(imapaRate(y, c.aggLevel), h, y.length, c) }),
+  imapa: (y, h, c) => ({ mean: flat(cached(c, 'imapa', () => imapaRate(y, c.aggLevel)), h) }),
+  'imapa-s': (y, h, c) => ({ mean: shaped(cached(c, 'imapa', () => imapaRate(y, c.aggLevel)), h, y.length, c) }),
 };
 
-/** Default candidates for the automatic choice, by demand class. */
-export function defaultCandidates(cls: DemandClass, seasonal: boolean): MethodName[] {
-  const s = (names: MethodName[]): MethodName[] => (seasonal ? names : names.filter((x) => !x.endsWith('-s') && x !== 'snaive'));
-  if (cls === 'intermittent' || cls === 'lumpy')
-    return s(['tsb', 'sba', 'croston', 'ses', 'adida', 'imapa', 'ma', 'tsb-s', 'sba-s', 'ses-s', 'imapa-s', 'ma-s', 'snaive']);
-  return s(['ets', 'ses', 'naive', 'ma', 'tsb', 'ses-s', 'tsb-s', 'ma-s', 'snaive']);
+/**
+ * Default candidates for the automatic choice; the first is the default (incumbent). Ensembles of a
+ * few robust methods win more often than any single method on real retail data (docs/forecasting.md).
+ */
+export function defaultCandidates(cls: DemandClass, seasonal: boolean, m: number, freq: Freq): string[] {
+  const longSeason = seasonal && m >= 12;
+  let list: string[];
+  if (longSeason) list = ['ses+snaive+snaive-level', 'ses+snaive-level', 'ets', 'ses', 'snaive', 'snaive-level', 'ma', 'tsb'];
+  else if (cls === 'intermittent' || cls === 'lumpy') list = ['ma-s+ses-s+tsb-s', 'ma-s', 'ses-s', 'sba-s', 'tsb-s'];
+  else list = ['ets+ma-s+ses-s', 'ets', 'ma-s', 'ses-s', 'tsb-s', 'snaive', 'ma', 'ses'];
+  if (!seasonal) list = list.map((c) => c.replaceAll('-s', '')).filter((c) => !c.includes('snaive'));
+  void freq;
+  return [...new Set(list.filter((c) => c.length > 0))];
 }
 
 /**

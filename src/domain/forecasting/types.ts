@@ -23,6 +23,7 @@ export interface SeriesInput {
 export type MethodName =
   | 'naive'
   | 'snaive'
+  | 'snaive-level'
   | 'ma'
   | 'ses'
   | 'ets'
@@ -42,14 +43,18 @@ export interface ForecastOptions {
   horizon: number;
   /** Quantile levels; default [0.5, 0.8, 0.95]. Keys become 'p50', 'p80', 'p95'. */
   quantiles?: number[];
-  /** Force one method instead of the automatic choice ('auto', the default). */
-  model?: MethodName | 'auto';
+  /** Force one method, or an equal-weight ensemble 'ses+snaive', instead of the automatic choice ('auto'). */
+  model?: MethodName | 'auto' | (string & {});
   /** Rolling-origin folds used for the automatic choice and the reported back-test (default 3). */
   folds?: number;
-  /** Candidate methods for 'auto' (default: chosen by demand class). */
-  candidates?: MethodName[];
-  /** Try an equal-weight ensemble of the best three candidates (default true). */
-  ensemble?: boolean;
+  /**
+   * Candidates for 'auto' (default: by demand class and season length), each a method or an
+   * equal-weight ensemble 'a+b+c'. The first is the default; another replaces it only when its
+   * back-test MSE is lower by more than `selectionMargin`.
+   */
+  candidates?: string[];
+  /** Relative back-test improvement needed to leave the default candidate (default 0.1). */
+  selectionMargin?: number;
 }
 
 export interface BacktestSummary {

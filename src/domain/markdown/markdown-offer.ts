@@ -181,7 +181,7 @@ export function suggestBundles(
 ): BundleSuggestion[] {
   const excess = new Set(excessSkus);
   const per = opts.perItem ?? 3;
-  const byItem = new Map<string, BundleSuggestion[]>();
+  const byItem = new Map<string, Map<string, BundleSuggestion>>();
   for (const pr of pairs) {
     if (pr.score < (opts.minScore ?? 0)) continue;
     for (const [s, o] of [
@@ -191,18 +191,16 @@ export function suggestBundles(
       if (!excess.has(s) || excess.has(o) || s === o) continue;
       const dem = partnerDemand.get(o) ?? 0;
       if (dem <= (opts.minPartnerDemand ?? 0)) continue;
-      let list = byItem.get(s);
-      if (!list) byItem.set(s, (list = []));
-      const prev = list.find((x) => x.partner === o);
-      if (prev && prev.score >= pr.score) continue;
-      if (prev) list.splice(list.indexOf(prev), 1);
-      list.push({ sku: s, partner: o, score: pr.score, partnerDailyDemand: dem, reach: pr.score * dem });
+      let m = byItem.get(s);
+      if (!m) byItem.set(s, (m = new Map()));
+      const prev = m.get(o);
+      if (!prev || prev.score < pr.score) m.set(o, { sku: s, partner: o, score: pr.score, partnerDailyDemand: dem, reach: pr.score * dem });
     }
   }
   const out: BundleSuggestion[] = [];
   for (const s of excessSkus) {
-    const list = byItem.get(s);
-    if (list) out.push(...list.sort((a, b) => b.reach - a.reach || (a.partner < b.partner ? -1 : 1)).slice(0, per));
+    const m = byItem.get(s);
+    if (m) out.push(...[...m.values()].sort((a, b) => b.reach - a.reach || (a.partner < b.partner ? -1 : 1)).slice(0, per));
   }
   return out;
 }

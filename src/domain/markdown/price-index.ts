@@ -4,10 +4,11 @@
  * price per week then makes weeks with big orders look "cheap" and big-quantity weeks, so a naive
  * log-log fit finds a strongly negative elasticity that is only the tier schedule.
  *
- * Here each item's log unit prices are decomposed by Tukey median polish on a (period × line quantity)
- * table: log p = overall + period effect + quantity-tier effect. The period effect, at the item's most
- * common line quantity, is the list price of that period — it moves only when the price list changes.
- * Median polish is robust to the odd line at a different price (another channel, a manual price).
+ * Here each item's log unit prices are decomposed on a (period × line quantity) table of cell medians:
+ * log p = period effect + quantity-tier effect, fitted by line-weighted least squares (alternating
+ * means), then refitted without cells more than `trim` (log) off the fit. The period effect at the
+ * item's base-tier quantity is the list price of that period — it moves only when the price list
+ * changes. Cell medians and the trim make it robust to odd lines (another channel, a manual price).
  */
 
 export interface PriceLines {
@@ -21,7 +22,7 @@ export interface PriceLines {
 export interface PriceIndexResult {
   /** Row-major nItems × nPeriods list price; NaN where the item had no line in that period. */
   index: Float64Array;
-  /** Per item: the reference line quantity (most common) the index is expressed at. */
+  /** Per item: the reference line quantity (most common in the smaller half of lines) the index is expressed at. */
   refQty: Float64Array;
   /** Per item: median log-price premium of lines at ≥ 4× the reference quantity (negative = tier discount). */
   tierDiscount: Float64Array;
@@ -38,7 +39,7 @@ function qtyBucket(q: number): number {
   return q > 1000 ? 1001 : Math.round(q);
 }
 
-export function tierAdjustedPriceIndex(lines: PriceLines, nItems: number, nPeriods: number, iterations = 6): PriceIndexResult {
+export function tierAdjustedPriceIndex(lines: PriceLines, nItems: number, nPeriods: number, iterations = 200, trim = 0.12): PriceIndexResult {
   const n = lines.item.length;
   const index = new Float64Array(nItems * nPeriods).fill(NaN);
   const refQty = new Float64Array(nItems).fill(NaN);
@@ -67,53 +68,90 @@ export function tierAdjustedPriceIndex(lines: PriceLines, nItems: number, nPerio
       arr.push(Math.log(lines.unitPrice[i]));
       qtyLines.set(b, (qtyLines.get(b) ?? 0) + 1);
     }
+    // Reference quantity: the most common line quantity among the smaller half of the lines (the base tier).
+    const byQty = [...qtyLines.entries()].sort((a, b) => a[0] - b[0]);
+    let seen = 0;
     let ref = -1;
     let refCount = -1;
-    for (const [b, c] of qtyLines) if (c > refCount || (c === refCount && b < ref)) [ref, refCount] = [b, c];
+    for (const [b, c] of byQty) {
+      if (seen >= (to - from) / 2) break;
+      if (c > refCount) [ref, refCount] = [b, c];
+      seen += c;
+    }
     refQty[it] = ref;
     const m = cellVals.size;
-    const cp = new Int32Array(m);
-    const cb = new Int32Array(m);
+    // Dense row (period) and column (quantity) indices for the cells.
+    const rowOf = new Map<number, number>();
+    const colOf = new Map<number, number>();
+    const cr = new Int32Array(m);
+    const cc = new Int32Array(m);
     const cv = new Float64Array(m);
+    const cw = new Float64Array(m);
     let j = 0;
     for (const [key, arr] of cellVals) {
-      cp[j] = Math.floor(key / 2048);
-      cb[j] = key % 2048;
+      const p = Math.floor(key / 2048);
+      const q = key % 2048;
+      if (!rowOf.has(p)) rowOf.set(p, rowOf.size);
+      if (!colOf.has(q)) colOf.set(q, colOf.size);
+      cr[j] = rowOf.get(p)!;
+      cc[j] = colOf.get(q)!;
+      cw[j] = arr.length;
       cv[j] = medianInPlace(arr);
       j++;
     }
-    const rowEff = new Map<number, number>();
-    const colEff = new Map<number, number>();
-    for (let k = 0; k < m; k++) {
-      rowEff.set(cp[k], 0);
-      colEff.set(cb[k], 0);
-    }
-    const resid = Float64Array.from(cv);
-    const overall = medianInPlace(Array.from(cv));
-    for (let k = 0; k < m; k++) resid[k] -= overall;
-    let total = overall;
-    for (let iter = 0; iter < iterations; iter++) {
-      for (const [eff, keyArr] of [
-        [rowEff, cp],
-        [colEff, cb],
-      ] as const) {
-        const groups = new Map<number, number[]>();
+    const nr = rowOf.size;
+    const nc = colOf.size;
+    const row = new Float64Array(nr);
+    const col = new Float64Array(nc);
+    const sr = new Float64Array(nr);
+    const wr = new Float64Array(nr);
+    const sc = new Float64Array(nc);
+    const wc = new Float64Array(nc);
+    // Line-count-weighted least squares by alternating means; then cells more than `trim` off the
+    // additive fit (a stray channel or manual price) are dropped and the fit is redone.
+    const fit = () => {
+      for (let iter = 0; iter < iterations; iter++) {
+        sr.fill(0);
+        wr.fill(0);
         for (let k = 0; k < m; k++) {
-          let g = groups.get(keyArr[k]);
-          if (!g) groups.set(keyArr[k], (g = []));
-          g.push(resid[k]);
+          sr[cr[k]] += cw[k] * (cv[k] - col[cc[k]]);
+          wr[cr[k]] += cw[k];
         }
-        const med = new Map<number, number>();
-        for (const [g, arr] of groups) med.set(g, medianInPlace(arr));
-        for (let k = 0; k < m; k++) resid[k] -= med.get(keyArr[k])!;
-        for (const [g, d] of med) eff.set(g, eff.get(g)! + d);
+        let moved = 0;
+        for (let g = 0; g < nr; g++)
+          if (wr[g] > 0) {
+            const v = sr[g] / wr[g];
+            moved = Math.max(moved, Math.abs(v - row[g]));
+            row[g] = v;
+          }
+        sc.fill(0);
+        wc.fill(0);
+        for (let k = 0; k < m; k++) {
+          sc[cc[k]] += cw[k] * (cv[k] - row[cr[k]]);
+          wc[cc[k]] += cw[k];
+        }
+        for (let g = 0; g < nc; g++)
+          if (wc[g] > 0) {
+            const v = sc[g] / wc[g];
+            moved = Math.max(moved, Math.abs(v - col[g]));
+            col[g] = v;
+          }
+        if (moved < 1e-10) break;
       }
-    }
-    // Express at the reference quantity: move the reference column's effect into the level.
-    total += colEff.get(ref)!;
-    for (const [p, r] of rowEff) if (p >= 0 && p < nPeriods) index[it * nPeriods + p] = Math.exp(total + r);
+    };
+    fit();
+    let dropped = 0;
+    for (let k = 0; k < m; k++)
+      if (Math.abs(cv[k] - row[cr[k]] - col[cc[k]]) > trim) {
+        cw[k] = 0;
+        dropped++;
+      }
+    if (dropped) fit();
+    // Express at the reference quantity: the reference column's effect joins the level.
+    const refEff = col[colOf.get(ref)!];
+    for (const [p, g] of rowOf) if (p >= 0 && p < nPeriods && wr[g] > 0) index[it * nPeriods + p] = Math.exp(refEff + row[g]);
     const big: number[] = [];
-    for (const [b, c] of colEff) if (b >= 4 * ref) big.push(c - colEff.get(ref)!);
+    for (const [q, g] of colOf) if (q >= 4 * ref && wc[g] > 0) big.push(col[g] - refEff);
     if (big.length) tierDiscount[it] = medianInPlace(big);
   }
   return { index, refQty, tierDiscount };

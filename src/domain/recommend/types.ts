@@ -24,7 +24,10 @@ export interface InteractionColumns {
 export interface Recommendation {
   item: number;
   score: number;
+  /** Human-readable reason ("because you bought X", "popular with customers like you", ...). */
   reason: string;
+  /** The history item behind "because you bought X", when there is one. */
+  because?: number;
 }
 
 /** Compressed sparse rows: row r has columns indices[indptr[r]..indptr[r+1]) (sorted) with values data[...]. */

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../errors.ts';
 
-export type DistributionKind = 'poisson' | 'negbin' | 'normal' | 'empirical' | 'zero';
+export type DistributionKind = 'poisson' | 'negbin' | 'gamma' | 'normal' | 'empirical' | 'zero';
 
 export interface DemandDistribution {
   kind: DistributionKind;
@@ -133,6 +133,103 @@ export function normalDistribution(mean: number, sd: number): DemandDistribution
   };
 }
 
+// ---------- gamma ----------
+
+/** Regularised lower incomplete gamma P(a, x) (series / Lentz continued fraction, Numerical Recipes). */
+export function gammaP(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const gln = logGamma(a);
+  if (x < a + 1) {
+    let ap = a;
+    let del = 1 / a;
+    let sum = del;
+    for (let n = 0; n < 1000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-15) break;
+    }
+    return Math.min(1, sum * Math.exp(-x + a * Math.log(x) - gln));
+  }
+  const FPMIN = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / FPMIN;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = b + an / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return Math.max(0, 1 - Math.exp(-x + a * Math.log(x) - gln) * h);
+}
+
+/** x with P(a, x) = p (Numerical Recipes invgammp: initial guess + Halley steps). */
+export function gammaPInv(p: number, a: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return Infinity;
+  const a1 = a - 1;
+  const gln = logGamma(a);
+  let x: number;
+  let lna1 = 0;
+  let afac = 0;
+  if (a > 1) {
+    lna1 = Math.log(a1);
+    afac = Math.exp(a1 * (lna1 - 1) - gln);
+    const pp = p < 0.5 ? p : 1 - p;
+    const t = Math.sqrt(-2 * Math.log(pp));
+    let z = (2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481)) - t;
+    if (p < 0.5) z = -z;
+    x = Math.max(1e-3, a * Math.pow(1 - 1 / (9 * a) - z / (3 * Math.sqrt(a)), 3));
+  } else {
+    const t = 1 - a * (0.253 + a * 0.12);
+    x = p < t ? Math.pow(p / t, 1 / a) : 1 - Math.log(1 - (p - t) / (1 - t));
+  }
+  for (let j = 0; j < 100; j++) {
+    if (x <= 0) return 0;
+    const err = gammaP(a, x) - p;
+    const t0 = a > 1 ? afac * Math.exp(-(x - a1) + a1 * (Math.log(x) - lna1)) : Math.exp(-x + a1 * Math.log(x) - gln);
+    if (t0 === 0) break;
+    const u = err / t0;
+    const dx = u / (1 - 0.5 * Math.min(1, u * (a1 / x - 1)));
+    x -= dx;
+    if (x <= 0) x = 0.5 * (x + dx);
+    if (Math.abs(dx) < 1e-11 * x) break;
+  }
+  return x;
+}
+
+/**
+ * Gamma moment-matched to a mean and variance (shape k = m²/v, scale θ = v/m). Used for large demands instead of a
+ * negative binomial table: it keeps the skew, and quantile and loss have closed forms:
+ * E[(X − s)+] = kθ (1 − P(k+1, s/θ)) − s (1 − P(k, s/θ)).
+ */
+export function gammaDistribution(mean: number, variance: number): DemandDistribution {
+  if (!(mean > 0) || !(variance > 0)) return zeroDistribution();
+  const k = (mean * mean) / variance;
+  const th = variance / mean;
+  return {
+    kind: 'gamma',
+    mean,
+    variance,
+    quantile: (p) => th * gammaPInv(p, k),
+    cdf: (x) => gammaP(k, x / th),
+    expectedShortage(s) {
+      if (s <= 0) return mean - s;
+      const y = s / th;
+      return Math.max(0, mean * (1 - gammaP(k + 1, y)) - s * (1 - gammaP(k, y)));
+    },
+    label: `gamma (mean ${fmt(mean)}, sd ${fmt(Math.sqrt(variance))})`,
+  };
+}
+
 // ---------- discrete tables ----------
 
 /** A distribution on the integers lo, lo+1, ..., held as a pmf table (mass outside is negligible). */
@@ -158,9 +255,14 @@ export function tableDistribution(
     m2 += p * k * k;
   }
   cdfT[n - 1] = 1;
-  // loss[i] = E[(D − (lo+i))+] = Σ_{k ≥ lo+i} P(D > k)
-  const loss = new Float64Array(n + 1);
-  for (let i = n - 1; i >= 0; i--) loss[i] = loss[i + 1] + (1 - cdfT[i]);
+  // loss[i] = E[(D − (lo+i))+] = Σ_{k ≥ lo+i} P(D > k), built on first use
+  let loss: Float64Array | null = null;
+  const lossTable = (): Float64Array => {
+    if (loss) return loss;
+    loss = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) loss[i] = loss[i + 1] + (1 - cdfT[i]);
+    return loss;
+  };
   const variance = Math.max(0, m2 - mean * mean);
   const cdf = (x: number): number => {
     const i = Math.floor(x) - lo;
@@ -172,7 +274,7 @@ export function tableDistribution(
     const i = k - lo;
     if (i <= 0) return mean - k; // all mass at or above k
     if (i >= n) return 0;
-    return loss[i];
+    return lossTable()[i];
   };
   return {
     kind,
@@ -204,6 +306,8 @@ export function tableDistribution(
 }
 
 const MAX_TABLE = 400_000;
+/** Above this many table entries the negative binomial is replaced by a moment-matched gamma. */
+export const NEGBIN_TABLE_LIMIT = 2_000;
 
 export function zeroDistribution(): DemandDistribution {
   return tableDistribution('zero', 0, Float64Array.of(1), 'no demand');
@@ -236,24 +340,31 @@ export function negBinDistribution(mean: number, variance: number): DemandDistri
   const p = mean / variance;
   const sd = Math.sqrt(variance);
   const lo = Math.max(0, Math.floor(mean - 10 * sd - 5));
-  if (12 * sd > MAX_TABLE) return normalDistribution(mean, sd);
+  // Long tables (large or very spread demand) cost time: the moment-matched gamma is within a unit or so there.
+  if (mean + 25 * sd - lo > NEGBIN_TABLE_LIMIT) return gammaDistribution(mean, variance);
   const log1mp = Math.log1p(-p);
   const logP0 = logGamma(lo + r) - logGamma(r) - logGamma(lo + 1) + r * Math.log(p) + lo * log1mp;
   let pk = Math.exp(logP0);
   const q = 1 - p;
-  const out: number[] = [];
+  let out = new Float64Array(Math.min(MAX_TABLE, Math.ceil(mean + 25 * sd) - lo + 16));
   let acc = 0;
   let k = lo;
   // Walk until the right tail is negligible (long tails for small r) or the table limit.
   const minHi = mean + 6 * sd + 10;
-  while (k - lo < MAX_TABLE) {
-    out.push(pk);
+  let n = 0;
+  while (n < MAX_TABLE) {
+    if (n === out.length) {
+      const grown = new Float64Array(Math.min(MAX_TABLE, out.length * 2));
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = pk;
     acc += pk;
     if (k > minHi && 1 - acc < 1e-10) break;
     pk *= ((k + r) / (k + 1)) * q;
     k++;
   }
-  return tableDistribution('negbin', lo, Float64Array.from(out), `negative binomial (mean ${fmt(mean)}, sd ${fmt(sd)})`);
+  return tableDistribution('negbin', lo, out.subarray(0, n), `negative binomial (mean ${fmt(mean)}, sd ${fmt(sd)})`);
 }
 
 /** Empirical distribution of integer samples (e.g. from Monte Carlo). */

@@ -9,7 +9,7 @@
  * mean μ(L+R) and variance V(L+R), with a seeded RNG; the histogram is the distribution.
  */
 import { AppError } from '../../errors.ts';
-import { negBinDistribution, normalQuantile, empiricalDistribution, type DemandDistribution } from './distributions.ts';
+import { negBinDistribution, normalDistribution, normalQuantile, empiricalDistribution, type DemandDistribution } from './distributions.ts';
 import { mulberry32, sampleCount, sampleGamma } from './rng.ts';
 import type { ItemForecast } from './types.ts';
 
@@ -20,6 +20,8 @@ export interface LeadTimeDemandInput {
   /** Review period in days (0 = continuous review). */
   reviewDays: number;
   method?: 'moments' | 'montecarlo';
+  /** Moment-matched family: negative binomial (default; Poisson when not over-dispersed) or the textbook normal. */
+  family?: 'negbin' | 'normal';
   /** Monte Carlo draws (default 5000) and seed (default 1). */
   draws?: number;
   seed?: number;
@@ -154,7 +156,8 @@ export function leadTimeDemand(x: LeadTimeDemandInput): LeadTimeDemand {
 
   const rate = T > 0 ? muT / T : 0;
   const variance = fixed.variance + rate * rate * sdL * sdL;
-  const dist = negBinDistribution(muT, variance);
+  const dist =
+    x.family === 'normal' ? normalDistribution(muT, Math.sqrt(variance)) : negBinDistribution(muT, variance);
   return {
     dist,
     days: T,

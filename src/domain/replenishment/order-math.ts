@@ -3,10 +3,21 @@ import { AppError } from '../../errors.ts';
 import type { DemandDistribution } from './distributions.ts';
 import type { CostParams, Explained, ServiceTarget } from './types.ts';
 
+function thousands(s: string): string {
+  const neg = s.startsWith('-');
+  const body = neg ? s.slice(1) : s;
+  if (body.length <= 3) return s;
+  let out = '';
+  for (let i = body.length; i > 0; i -= 3) out = body.slice(Math.max(0, i - 3), i) + (out ? ',' + out : '');
+  return neg ? '-' + out : out;
+}
+
+/** Number for explanations: integers with thousands separators, others to 1-2 decimals (Intl is too slow here). */
 export function fmtNum(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(Math.abs(x) >= 10 ? 1 : 2);
+  if (Number.isInteger(x)) return thousands(String(x));
+  if (Math.abs(x) >= 100) return thousands(String(Math.round(x)));
+  return x.toFixed(Math.abs(x) >= 10 ? 1 : 2);
 }
 
 export function pct(level: number): string {
@@ -93,4 +104,19 @@ export function serviceLevelStock(
     else lo = mid;
   }
   return { value: hi, why: `fill ${pct(target.level)} % (≤ ${fmtNum(allowed)} units short per cycle)` };
+}
+
+/**
+ * Newsvendor: the quantity that balances the cost of one unit short (underage, e.g. price − cost) against one unit
+ * left over (overage, e.g. cost − salvage) is the critical-fractile quantile Q* = F⁻¹(cu / (cu + co)).
+ */
+export function newsvendorQuantity(demand: DemandDistribution, underageCost: number, overageCost: number): Explained {
+  if (!(underageCost > 0) || !(overageCost >= 0)) throw new AppError('invalid', 'underage cost must be > 0 and overage cost ≥ 0');
+  const fractile = underageCost / (underageCost + overageCost);
+  if (fractile >= 1) throw new AppError('invalid', 'overage cost 0 means order without limit');
+  const q = demand.quantile(fractile);
+  return {
+    value: q,
+    why: `newsvendor ${fmtNum(q)} = P${pct(Math.round(fractile * 1000) / 1000)} of ${demand.label} (critical fractile ${fmtNum(underageCost)} / (${fmtNum(underageCost)} + ${fmtNum(overageCost)}))`,
+  };
 }

@@ -21,6 +21,7 @@ export interface PolicyInput {
   params: PolicyParams;
   /** Lead-time demand method (default moments). */
   method?: 'moments' | 'montecarlo';
+  family?: 'negbin' | 'normal';
   seed?: number;
 }
 
@@ -46,7 +47,7 @@ export function computePolicy(input: PolicyInput): PolicyResult {
   const R = params.reviewDays;
   const L = supplier.leadTimeDays;
   if (!(R >= 0)) throw new AppError('invalid', 'review period must be ≥ 0', 'reviewDays');
-  const common = { forecast, leadTimeDays: L, leadTimeSdDays: supplier.leadTimeSdDays, method: input.method, seed: input.seed };
+  const common = { forecast, leadTimeDays: L, leadTimeSdDays: supplier.leadTimeSdDays, method: input.method, family: input.family, seed: input.seed };
   const ltd: LeadTimeDemand = leadTimeDemand({ ...common, reviewDays: R });
   const ip = inventoryPosition(stock);
   const eoqX = params.costs ? eoq(annualDemand(forecast), params.costs) : null;

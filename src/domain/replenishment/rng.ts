@@ -45,21 +45,47 @@ export function sampleGamma(rng: Rng, shape: number): number {
   }
 }
 
-/** Poisson(lambda): inversion for small lambda, normal approximation (rounded, ≥ 0) above 500. */
+/** Poisson(lambda): inversion below 10, Hörmann's PTRS transformed rejection above (exact, O(1)). */
 export function samplePoisson(rng: Rng, lambda: number): number {
   if (lambda <= 0) return 0;
-  if (lambda > 500) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * sampleNormal(rng)));
-  // Inversion by sequential search from 0.
-  let k = 0;
-  let p = Math.exp(-lambda);
-  let cdf = p;
-  const u = rng.next();
-  while (u > cdf && k < 10000) {
-    k++;
-    p *= lambda / k;
-    cdf += p;
+  if (lambda < 10) {
+    let k = 0;
+    let p = Math.exp(-lambda);
+    let cdf = p;
+    const u = rng.next();
+    while (u > cdf && k < 1000) {
+      k++;
+      p *= lambda / k;
+      cdf += p;
+    }
+    return k;
   }
-  return k;
+  const slam = Math.sqrt(lambda);
+  const loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const U = rng.next() - 0.5;
+    const V = rng.next();
+    const us = 0.5 - Math.abs(U);
+    const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
+    if (us >= 0.07 && V <= vr) return k;
+    if (k < 0 || (us < 0.013 && V > us)) continue;
+    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGammaInt(k + 1)) return k;
+  }
+}
+
+function logGammaInt(x: number): number {
+  // log Γ(x) for x ≥ 1 (Stirling series; exact enough for rejection tests)
+  if (x < 10) {
+    let f = 1;
+    for (let i = 2; i < x; i++) f *= i;
+    return Math.log(f);
+  }
+  const z = x;
+  return (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * z) - 1 / (360 * z * z * z);
 }
 
 /** Negative binomial with given mean and variance (> mean) as a gamma–Poisson mixture; Poisson when variance ≤ mean. */

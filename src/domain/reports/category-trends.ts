@@ -62,13 +62,15 @@ export function categoryTrends(rows: SalesRow[], opts: CategoryTrendOptions = {}
   const slot = new Map(starts.map((s, i) => [s, i]));
   const np = starts.length;
   const byCat = new Map<string, { qty: Float64Array; revenue: Float64Array }>();
+  const slotOfDay = new Map<number, number>();
   for (const r of rows) {
     const d = toEpochDay(r.date);
     if (d < lo || d > hi) continue;
     const cat = r.category ?? opts.categoryOf?.get(r.sku) ?? 'uncategorised';
     let acc = byCat.get(cat);
     if (!acc) byCat.set(cat, (acc = { qty: new Float64Array(np), revenue: new Float64Array(np) }));
-    const i = slot.get(periodStart(d, period))!;
+    let i = slotOfDay.get(d);
+    if (i === undefined) slotOfDay.set(d, (i = slot.get(periodStart(d, period))!));
     acc.qty[i] += r.qty;
     acc.revenue[i] += r.revenue ?? r.qty * (r.price ?? 0);
   }

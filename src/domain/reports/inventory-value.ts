@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.ts';
 import type { OpeningStock, StockMovement } from './types.ts';
 import { fromEpochDay, nextPeriod, periodStart, toEpochDay, type Period } from './dates.ts';
 
@@ -44,9 +45,14 @@ export function inventoryValueOverTime(movements: StockMovement[], opts: Invento
   const n = movements.length;
   const days = new Float64Array(n);
   for (let i = 0; i < n; i++) days[i] = toEpochDay(movements[i].date);
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => days[a] - days[b] || (movements[b].qty > 0 ? 1 : 0) - (movements[a].qty > 0 ? 1 : 0) || a - b,
-  );
+  // Sort by (day, receipts first, input order) through one numeric key: (day·2 + isIssue)·2^21 + i.
+  if (n >= 2 ** 21) throw new AppError('invalid', 'too many movements for one report (max 2,097,151)', 'movements');
+  const keys = new Float64Array(n);
+  let minDay = Infinity;
+  for (let i = 0; i < n; i++) if (days[i] < minDay) minDay = days[i];
+  for (let i = 0; i < n; i++) keys[i] = ((days[i] - minDay) * 2 + (movements[i].qty > 0 ? 0 : 1)) * 2 ** 21 + i;
+  keys.sort();
+  const order = Int32Array.from(keys, (k) => k % 2 ** 21);
   const from = opts.from !== undefined ? toEpochDay(opts.from) : n ? days[order[0]] : 0;
   const to = opts.to !== undefined ? toEpochDay(opts.to) : n ? days[order[n - 1]] : from;
   const state = new Map<string, SkuState>();

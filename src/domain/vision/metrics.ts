@@ -72,3 +72,33 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Mean binary log-loss of probabilities for the positive class. */
+export function logLoss(truth: boolean[], p: number[], eps = 1e-6): number {
+  let s = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const q = Math.min(1 - eps, Math.max(eps, p[i]));
+    s -= truth[i] ? Math.log(q) : Math.log(1 - q);
+  }
+  return s / Math.max(1, truth.length);
+}
+
+/**
+ * Expected calibration error of the predicted class's confidence (max(p, 1−p)) over `bins` equal-width
+ * bins: how far "90 % confident" is from being right 90 % of the time.
+ */
+export function expectedCalibrationError(truth: boolean[], p: number[], bins = 10): number {
+  const cnt = new Array<number>(bins).fill(0);
+  const conf = new Array<number>(bins).fill(0);
+  const hit = new Array<number>(bins).fill(0);
+  for (let i = 0; i < truth.length; i++) {
+    const c = Math.max(p[i], 1 - p[i]);
+    const b = Math.min(bins - 1, Math.floor((c - 0.5) * 2 * bins));
+    cnt[b]++;
+    conf[b] += c;
+    hit[b] += (p[i] >= 0.5) === truth[i] ? 1 : 0;
+  }
+  let e = 0;
+  for (let b = 0; b < bins; b++) if (cnt[b]) e += (cnt[b] / truth.length) * Math.abs(conf[b] / cnt[b] - hit[b] / cnt[b]);
+  return e;
+}

@@ -1,0 +1,60 @@
+import { serve as serveHttp } from '@hono/node-server';
+import type { Command } from 'commander';
+import { buildApp } from '../api/app.ts';
+import { bootstrap } from '../bootstrap.ts';
+import { loadConfig } from '../config/config.ts';
+import { demoAvailable, loadDemo } from '../demo/demo.ts';
+import { log } from '../log.ts';
+
+export function serveCommand(program: Command) {
+  program
+    .command('serve')
+    .description('start the API and dashboard (loads the demo store on first start when the data sets are there)')
+    .option('-p, --port <port>', 'port (default PORT or 8080)')
+    .action(async (opts: { port?: string }) => {
+      const config = loadConfig();
+      if (opts.port) config.port = Number(opts.port);
+      const services = await bootstrap(config);
+      const admin = await services.auth.ensureAdmin('admin@shelfwise.local', process.env.SHELFWISE_ADMIN_PASSWORD);
+      const empty = (await services.database.db.selectFrom('products').select('id').limit(1).execute()).length === 0;
+      const app = buildApp(services);
+      const server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+        const url = `http://localhost:${info.port}`;
+        console.log(`Shelfwise is running at ${url}  (database: ${services.database.kind === 'pglite' ? config.dbDir : 'PostgreSQL'})`);
+        console.log(`API reference: ${url}/docs`);
+        if (admin) {
+          console.log(`\nFirst start: created the administrator.\n  email:    ${admin.email}\n  password: ${admin.password}`);
+          console.log('  (shown once; change it under Users, or with `npx shelfwise user password admin@shelfwise.local`)\n');
+        }
+      });
+      if (empty && config.demo) {
+        if (demoAvailable(config.dataDir)) {
+          services.status.demo = 'loading';
+          loadDemo(services, config.dataDir, (p) => {
+            services.status.demoProgress = p.message;
+            log.info('demo', { step: p.message });
+          })
+            .then((r) => {
+              services.status.demo = 'loaded';
+              services.status.demoProgress = undefined;
+              console.log(`Demo store loaded in ${(r.ms / 1000).toFixed(1)} s: ${r.summary}`);
+            })
+            .catch((e) => {
+              services.status.demo = 'unavailable';
+              services.status.demoProgress = String(e?.message ?? e);
+              log.error('demo load failed', { error: String(e?.stack ?? e) });
+            });
+        } else {
+          services.status.demo = 'unavailable';
+          console.log(`No demo data at ${config.dataDir}: the store starts empty (see the onboarding page).`);
+        }
+      } else if (!empty) services.status.demo = 'loaded';
+      const stop = async () => {
+        server.close();
+        await services.database.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

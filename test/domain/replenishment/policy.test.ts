@@ -1,0 +1,171 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  eoq,
+  roundOrderQty,
+  serviceLevelStock,
+  newsvendorQuantity,
+  largestValidQtyAtMost,
+} from '../../../src/domain/replenishment/order-math.ts';
+import { computePolicy } from '../../../src/domain/replenishment/policy.ts';
+import { normalDistribution, poissonDistribution } from '../../../src/domain/replenishment/distributions.ts';
+import { mulberry32 } from '../../../src/domain/replenishment/rng.ts';
+import type { PolicyKind, StockPosition } from '../../../src/domain/replenishment/types.ts';
+
+const flat = (perDay: number, days = 60, sdPerDay?: number) => ({
+  mean: new Float64Array(days).fill(perDay),
+  ...(sdPerDay !== undefined ? { dispersion: { sdPerDay } } : {}),
+});
+const noStock = (onHand = 0): StockPosition => ({ onHand, reserved: 0, openOrders: [] });
+const sup = (leadTimeDays: number, packSize = 1, moq = 0, leadTimeSdDays = 0) => ({ leadTimeDays, leadTimeSdDays, packSize, moq });
+
+describe('EOQ', () => {
+  test('textbook: D = 1000/yr, K = 10, H = 0.50/unit/yr → 200', () => {
+    const q = eoq(1000, { orderingCost: 10, holdingRate: 0.25, unitCost: 2 });
+    assert.ok(Math.abs(q.value - 200) < 1e-9);
+    assert.match(q.why, /^EOQ 200 = /);
+  });
+  test('Harris formula on another case and invalid input', () => {
+    const q = eoq(5200, { orderingCost: 50, holdingRate: 0.2, unitCost: 13 });
+    assert.ok(Math.abs(q.value - Math.sqrt((2 * 5200 * 50) / (0.2 * 13))) < 1e-9);
+    assert.throws(() => eoq(100, { orderingCost: 5, holdingRate: 0, unitCost: 1 }), /holding rate/);
+  });
+  test('policy uses annual demand = daily forecast × 365', () => {
+    const p = computePolicy({
+      forecast: flat(10),
+      supplier: sup(7),
+      stock: noStock(),
+      params: { kind: 'rop', service: { kind: 'csl', level: 0.95 }, reviewDays: 0, costs: { orderingCost: 20, holdingRate: 0.25, unitCost: 4 } },
+    });
+    assert.ok(Math.abs(p.eoq!.value - Math.sqrt((2 * 3650 * 20) / 1)) < 1e-9);
+  });
+});
+
+describe('rounding to pack and MOQ', () => {
+  test('known cases', () => {
+    assert.equal(roundOrderQty(25, 12, 0).value, 36);
+    assert.equal(roundOrderQty(24, 12, 0).value, 24);
+    assert.equal(roundOrderQty(5, 12, 30).value, 36);
+    assert.equal(roundOrderQty(0, 12, 30).value, 0);
+    assert.equal(roundOrderQty(-3, 1, 0).value, 0);
+    assert.equal(roundOrderQty(7.2, 1, 0).value, 8);
+    assert.match(roundOrderQty(5, 12, 30).why, /raised to MOQ 30; rounded to pack of 12 → order 36/);
+    assert.equal(largestValidQtyAtMost(50, 12, 30), 48);
+    assert.equal(largestValidQtyAtMost(25, 12, 30), 0);
+  });
+  test('property: multiple of the pack, ≥ MOQ, ≥ need, less than need + pack when above MOQ (2,000 seeded cases)', () => {
+    const rng = mulberry32(42);
+    for (let i = 0; i < 2000; i++) {
+      const pack = 1 + Math.floor(rng.next() * 48);
+      const moq = Math.floor(rng.next() * 200);
+      const need = rng.next() * 500 - 50;
+      const q = roundOrderQty(need, pack, moq).value;
+      if (need <= 0) {
+        assert.equal(q, 0);
+        continue;
+      }
+      assert.equal(q % pack, 0, `pack ${pack} need ${need}`);
+      assert.ok(q >= moq && q >= need, `q ${q} moq ${moq} need ${need}`);
+      assert.ok(q < Math.max(need, moq) + pack, `q ${q} too large for need ${need} moq ${moq} pack ${pack}`);
+    }
+  });
+});
+
+describe('reorder points at a service level', () => {
+  test('Poisson: 4/day over 7 + 2 days → P95 of Poisson(36) = 46', () => {
+    const p = computePolicy({
+      forecast: flat(4),
+      supplier: sup(7, 12),
+      stock: noStock(10),
+      params: { kind: 'rop', service: { kind: 'csl', level: 0.95 }, reviewDays: 2, costs: { orderingCost: 25, holdingRate: 0.25, unitCost: 10 } },
+    });
+    const d = poissonDistribution(36);
+    assert.ok(d.cdf(45) < 0.95 && d.cdf(46) >= 0.95);
+    assert.equal(p.reorderPoint.value, 46);
+    assert.equal(p.orderQty.value, 180); // EOQ 170.9 → 15 packs of 12
+    assert.equal(p.summary, 'ROP 46 = P95 of 9-day demand; EOQ 171; order 180 (rounded to pack of 12)');
+  });
+  test('normal: ROP = ⌈μ + z σ⌉ with σ² = L σ_d² + d² σ_L²', () => {
+    const base = { forecast: flat(20, 60, 4), stock: noStock(), family: 'normal' as const };
+    const params = { kind: 'rop' as const, service: { kind: 'csl' as const, level: 0.95 }, reviewDays: 0 };
+    const a = computePolicy({ ...base, supplier: sup(5), params });
+    assert.equal(a.reorderPoint.value, Math.ceil(100 + 1.6448536269514722 * Math.sqrt(80))); // 115
+    const b = computePolicy({ ...base, supplier: sup(5, 1, 0, 1), params });
+    assert.equal(b.reorderPoint.value, Math.ceil(100 + 1.6448536269514722 * Math.sqrt(80 + 400))); // 137
+    assert.ok(b.safetyStock.value > a.safetyStock.value);
+  });
+  test('fill-rate target, (s, Q) textbook: σ_L G(k) = (1 − β) Q', () => {
+    // mean 50, sd 10, Q 100, β 0.99 → G(k) = 0.1 → k ≈ 0.9004; integer s = 60 (G(0.9) = 0.1004 > 0.1)
+    const s = serviceLevelStock({ kind: 'fill', level: 0.99 }, normalDistribution(50, 10), { cycleDemand: 100 });
+    assert.equal(s.value, 60);
+  });
+  test('newsvendor critical fractile: cu 3, co 1 → P75', () => {
+    const q = newsvendorQuantity(normalDistribution(100, 20), 3, 1);
+    assert.ok(Math.abs(q.value - (100 + 20 * 0.6744897501960817)) < 1e-9);
+    assert.equal(newsvendorQuantity(poissonDistribution(10), 19, 1).value, 15); // P95 of Poisson(10)
+  });
+  test('higher service level never lowers S', () => {
+    let prev = -1;
+    for (const level of [0.5, 0.8, 0.9, 0.95, 0.98, 0.995]) {
+      const p = computePolicy({ forecast: flat(3, 30, 3), supplier: sup(7), stock: noStock(), params: { kind: 'rs', service: { kind: 'fill', level }, reviewDays: 7 } });
+      assert.ok(p.orderUpTo.value >= prev);
+      prev = p.orderUpTo.value;
+    }
+  });
+});
+
+describe('order now', () => {
+  const params = { kind: 'rs' as const, service: { kind: 'csl' as const, level: 0.95 }, reviewDays: 7 };
+  test('open POs and reservations enter the position, so nothing is ordered twice', () => {
+    const none = computePolicy({ forecast: flat(5), supplier: sup(7), stock: noStock(20), params });
+    const S = none.orderUpTo.value;
+    assert.equal(none.orderQty.value, S - 20);
+    const covered = computePolicy({
+      forecast: flat(5),
+      supplier: sup(7),
+      stock: { onHand: 20, reserved: 0, openOrders: [{ qty: S - 20, expectedDay: 6 }] },
+      params,
+    });
+    assert.equal(covered.orderQty.value, 0);
+    assert.match(covered.summary, /no order \(position \d+ = on hand 20 \+ on order \d+ \(1 open PO line\)\)/);
+    const reserved = computePolicy({ forecast: flat(5), supplier: sup(7), stock: { onHand: 20, reserved: 5, openOrders: [] }, params });
+    assert.equal(reserved.orderQty.value, S - 15);
+  });
+  test('property: no order when the position covers the target, every order a pack multiple ≥ MOQ (1,000 seeded cases)', () => {
+    const rng = mulberry32(9);
+    const kinds: PolicyKind[] = ['rs', 'rop', 'eoq', 'minmax', 'jit'];
+    for (let i = 0; i < 1000; i++) {
+      const kind = kinds[i % kinds.length];
+      const rate = rng.next() * 30;
+      const pack = 1 + Math.floor(rng.next() * 24);
+      const moq = Math.floor(rng.next() * 60);
+      const onHand = Math.floor(rng.next() * 400);
+      const open = rng.next() < 0.5 ? [{ qty: Math.floor(rng.next() * 200), expectedDay: Math.floor(rng.next() * 10) }] : [];
+      const p = computePolicy({
+        forecast: flat(rate, 40, Math.sqrt(rate) * (1 + rng.next())),
+        supplier: sup(1 + Math.floor(rng.next() * 14), pack, moq, rng.next() * 2),
+        stock: { onHand, reserved: 0, openOrders: open },
+        params: { kind, service: { kind: rng.next() < 0.5 ? 'csl' : 'fill', level: 0.8 + rng.next() * 0.19 }, reviewDays: Math.floor(rng.next() * 8), costs: { orderingCost: 30, holdingRate: 0.25, unitCost: 1 + rng.next() * 20 } },
+      });
+      const q = p.orderQty.value;
+      const ip = p.inventoryPosition.value;
+      if (q > 0) {
+        assert.equal(q % pack, 0);
+        assert.ok(q >= moq);
+        assert.ok(ip <= p.reorderPoint.value, `${kind}: ordered ${q} with position ${ip} above ROP ${p.reorderPoint.value}`);
+      }
+      if (ip > p.reorderPoint.value || ip >= p.orderUpTo.value) assert.equal(q, 0, `${kind}: position ${ip} covers target`);
+    }
+  });
+  test('min/max set by hand, JIT without safety stock', () => {
+    const mm = computePolicy({ forecast: flat(5), supplier: sup(7, 10), stock: noStock(30), params: { kind: 'minmax', service: { kind: 'csl', level: 0.9 }, reviewDays: 7, min: 40, max: 100 } });
+    assert.equal(mm.orderQty.value, 70);
+    assert.match(mm.summary, /^min 40 \(set by hand\); max 100 \(set by hand\); order 70/);
+    const above = computePolicy({ forecast: flat(5), supplier: sup(7, 10), stock: noStock(41), params: { kind: 'minmax', service: { kind: 'csl', level: 0.9 }, reviewDays: 7, min: 40, max: 100 } });
+    assert.equal(above.orderQty.value, 0);
+    const jit = computePolicy({ forecast: flat(5), supplier: sup(7), stock: noStock(30), params: { kind: 'jit', service: { kind: 'csl', level: 0.9 }, reviewDays: 7 } });
+    assert.equal(jit.orderUpTo.value, 70);
+    assert.equal(jit.orderQty.value, 40);
+    assert.equal(jit.safetyStock.value, 0);
+  });
+});
