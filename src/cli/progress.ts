@@ -17,8 +17,9 @@ export function progressBar(label: string) {
           phase = p.phase;
         }
         bar.update(p.done, { phase: p.phase });
-      } else if (Date.now() - lastLog > 2000 || p.done === p.total) {
+      } else if (Date.now() - lastLog > 2000 || p.done === p.total || p.phase !== phase) {
         lastLog = Date.now();
+        phase = p.phase;
         process.stderr.write(`${label} ${p.phase}: ${p.done}/${p.total}\n`);
       }
     },

@@ -59,7 +59,9 @@ export class ImportService {
     const ctx = { actor, file: basename(file), opts, bad, onProgress };
     let written = 0;
     const mustStop = () => bad.length > 0 && !opts.skipBad;
-    if (!mustStop() && rows.length > 0) {
+    // Reference checks (unknown SKUs, duplicates, stock) run even when some rows failed to parse, so one run
+    // reports every problem; the transaction is then rolled back.
+    if (rows.length > 0) {
       try {
         written = await inTransaction(this.db, async (trx) => {
           const n =
@@ -124,6 +126,7 @@ export class ImportService {
         good.push(row);
       }
     }
+    if (ctx.bad.length && !ctx.opts.skipBad) return 0;
     for (let i = 0; i < good.length; i += BATCH) {
       const b = good.slice(i, i + BATCH);
       const col = (k: keyof ProductRow) => b.map((r) => (r[k] ?? null) as string | number | null);

@@ -74,7 +74,7 @@ export class InventoryService {
     if (t.from === t.to) throw new AppError('invalid', 'a transfer needs two different locations', 'to');
     if (!Number.isInteger(t.qty) || t.qty <= 0) throw new AppError('invalid', 'quantity must be a positive integer', 'qty');
     return idempotent(this.db, actor, key, { op: 'transfer', ...t }, async (trx) => {
-      const { products, locations } = await this.resolve(trx, [t.sku], [t.from, t.to]);
+      const { products, locations } = await this.resolve(trx, [t.sku], [t.from, t.to], () => 'sku');
       const p = products.get(t.sku)!;
       const ref = randomUUID();
       const at = new Date();
@@ -90,7 +90,7 @@ export class InventoryService {
   /** A count: posts counted − on hand for each line (nothing where they agree). */
   async stocktake(actor: Actor, s: { location: string; counts: { sku: string; counted: number }[]; reason?: string }, key?: string) {
     return idempotent(this.db, actor, key, { op: 'stocktake', ...s }, async (trx) => {
-      const { products, locations } = await this.resolve(trx, s.counts.map((c) => c.sku), [s.location]);
+      const { products, locations } = await this.resolve(trx, s.counts.map((c) => c.sku), [s.location], (i) => `counts.${i}.sku`);
       const loc = locations.get(s.location)!;
       const ids = s.counts.map((c) => products.get(c.sku)!.id);
       const current = await trx
@@ -200,7 +200,7 @@ export class InventoryService {
 
   async setThreshold(actor: Actor, sku: string, location: string, threshold: number | null) {
     return inTransaction(this.db, async (trx) => {
-      const { products, locations } = await this.resolve(trx, [sku], [location]);
+      const { products, locations } = await this.resolve(trx, [sku], [location], () => 'sku');
       const pid = products.get(sku)!.id;
       const lid = locations.get(location)!.id;
       const before = await trx.selectFrom('stock_levels').select('low_threshold').where('product_id', '=', pid).where('location_id', '=', lid).executeTakeFirst();
@@ -286,7 +286,7 @@ export class InventoryService {
   }
 
   /** SKUs and location codes to ids (one query each); unknown ones are a 404 naming the first. */
-  private async resolve(trx: Trx, skus: string[], codes: string[]) {
+  private async resolve(trx: Trx, skus: string[], codes: string[], skuField: (i: number) => string = (i) => `lines.${i}.sku`) {
     const [ps, ls] = await Promise.all([
       trx.selectFrom('products').select(['id', 'sku', 'price', 'cost', 'status']).where('sku', 'in', [...new Set(skus)]).execute(),
       trx.selectFrom('locations').select(['id', 'code']).where('code', 'in', [...new Set(codes)]).execute(),
@@ -294,7 +294,7 @@ export class InventoryService {
     const products = new Map(ps.map((p) => [p.sku, p]));
     const locations = new Map(ls.map((l) => [l.code, l]));
     const missingSku = skus.findIndex((s) => !products.has(s));
-    if (missingSku >= 0) throw new AppError('not_found', `unknown SKU ${skus[missingSku]}`, skus.length > 1 ? `lines.${missingSku}.sku` : 'sku');
+    if (missingSku >= 0) throw new AppError('not_found', `unknown SKU ${skus[missingSku]}`, skuField(missingSku));
     const missingLoc = codes.find((c) => !locations.has(c));
     if (missingLoc !== undefined) throw new AppError('not_found', `unknown location ${missingLoc}`, 'location');
     return { products, locations };

@@ -8,6 +8,57 @@ export interface Dispersion {
   variance: number;
   /** counts: variance-to-mean ratio (≥ 1; 1 = Poisson). */
   ratio: number;
+  /** normal: sorted back-test errors (actual − forecast); when there are enough, quantiles use them. */
+  residuals?: Float64Array;
+}
+
+/** Fewest back-test errors for empirical (split-conformal) quantiles instead of the normal shape. */
+export const MIN_RESIDUALS = 30;
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7). */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  x -= 1;
+  let a = c[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const RATIO_GRID = [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 64, 80, 100, 128, 160, 200, 256];
+
+/**
+ * Variance-to-mean ratio of a negative binomial (var = ratio·mean) by maximum likelihood of the
+ * back-test actuals given the back-test forecasts as means (grid search; 1 = Poisson). Forecasts of
+ * 0 are floored at a small rate so that an unexpected sale is unlikely, not impossible.
+ */
+export function fitCountRatio(actual: Float64Array, forecast: Float64Array): number {
+  let sf = 0;
+  let c = 0;
+  for (let i = 0; i < actual.length; i++) if (actual[i] === actual[i]) { sf += Math.max(0, forecast[i]); c++; }
+  if (c === 0) return 1;
+  const floor = Math.max(1e-3, (0.05 * sf) / c);
+  let best = 1;
+  let bestLl = -Infinity;
+  for (const ratio of RATIO_GRID) {
+    let ll = 0;
+    for (let i = 0; i < actual.length; i++) {
+      const a = actual[i];
+      if (a !== a) continue;
+      const mu = Math.max(floor, forecast[i]);
+      if (ratio === 1) ll += a * Math.log(mu) - mu - logGamma(a + 1);
+      else {
+        const r = mu / (ratio - 1);
+        ll += logGamma(a + r) - logGamma(r) - logGamma(a + 1) + r * Math.log(1 / ratio) + a * Math.log(1 - 1 / ratio);
+      }
+    }
+    if (ll > bestLl) {
+      bestLl = ll;
+      best = ratio;
+    }
+  }
+  return best;
 }
 
 /** True when every observed value is a non-negative integer (unit sales): use a count distribution. */
@@ -34,10 +85,19 @@ export function dispersionFrom(actual: Float64Array, forecast: Float64Array, cou
   }
   if (c === 0) return null;
   const variance = sse / c;
-  if (!counts) return { distribution: 'normal', variance, ratio: 1 };
+  if (!counts) {
+    let residuals: Float64Array | undefined;
+    if (c >= MIN_RESIDUALS) {
+      residuals = new Float64Array(c);
+      let j = 0;
+      for (let i = 0; i < actual.length; i++) if (actual[i] === actual[i]) residuals[j++] = actual[i] - forecast[i];
+      residuals.sort();
+    }
+    return { distribution: 'normal', variance, ratio: 1, residuals };
+  }
   if (!(sf > 0)) return null;
-  const ratio = Math.max(1, sse / sf);
-  return { distribution: ratio > 1.05 ? 'negbin' : 'poisson', variance, ratio };
+  const ratio = fitCountRatio(actual, forecast);
+  return { distribution: ratio > 1 ? 'negbin' : 'poisson', variance, ratio };
 }
 
 /** Fallback when no back-test is possible: the spread of the recent observed values around their mean. */
@@ -64,7 +124,9 @@ export function quantilePaths(mean: Float64Array, disp: Dispersion, levels: numb
   return levels.map((q) => {
     const out = new Float64Array(mean.length);
     if (disp.distribution === 'normal') {
-      const z = normalQuantile(q) * Math.sqrt(disp.variance);
+      const r = disp.residuals;
+      // Split-conformal: the ⌈(n+1)q⌉-th smallest back-test error; normal shape when too few errors.
+      const z = r && r.length >= MIN_RESIDUALS ? r[Math.min(r.length - 1, Math.ceil((r.length + 1) * q) - 1)] : normalQuantile(q) * Math.sqrt(disp.variance);
       for (let i = 0; i < mean.length; i++) out[i] = nonNegative ? Math.max(0, mean[i] + z) : mean[i] + z;
     } else {
       for (let i = 0; i < mean.length; i++) out[i] = countQuantile(mean[i], mean[i] * disp.ratio, q);

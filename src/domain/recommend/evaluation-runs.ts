@@ -45,6 +45,7 @@ const NAMES: Record<Component, string> = {
   popularity: 'popularity',
   trend: 'popularity_recent',
   'buy-again': 'buy_again',
+  'repeat-count': 'buy_again_plain',
   'item-knn': 'item_knn',
   ease: 'ease',
   ials: 'ials',
@@ -64,13 +65,13 @@ export function evaluateRetail(
   const m = trainRecommender(split.train, opts.recommender);
   const trainTime = stop();
   const nItems = m.items.ids.length;
-  const components = opts.components ?? ['popularity', 'trend', 'buy-again', 'item-knn', 'ials', 'ease', 'auto'];
+  const components = opts.components ?? ['popularity', 'trend', 'repeat-count', 'buy-again', 'item-knn', 'ials', 'ease', 'auto'];
   const models: Record<string, RankingMetrics> = {};
   const newItems: Record<string, RankingMetrics> = {};
   for (const c of components) {
     if ((c === 'ease' && !m.ease) || (c === 'ials' && !m.ials)) continue;
     models[NAMES[c]] = rankingMetrics(split.truth, (u) => rankForUser(m, u, 20, c), nItems);
-    if (c !== 'buy-again') newItems[NAMES[c]] = rankingMetrics(split.newItemsTruth, (u) => rankForUser(m, u, 20, c, true), nItems);
+    if (c !== 'buy-again' && c !== 'repeat-count') newItems[NAMES[c]] = rankingMetrics(split.newItemsTruth, (u) => rankForUser(m, u, 20, c, true), nItems);
   }
   const cases = basketHoldout(split.test);
   const fbt = basketMetrics(cases, (rest) => rankBoughtTogether(m, rest, 100));

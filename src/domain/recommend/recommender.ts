@@ -166,7 +166,32 @@ function maxNormalise(v: Float64Array): Float64Array {
 }
 
 /** Rankable components (the bench scores each on the same split). */
-export type Component = 'auto' | 'popularity' | 'trend' | 'buy-again' | 'item-knn' | 'ease' | 'ials';
+export type Component = 'auto' | 'popularity' | 'trend' | 'buy-again' | 'repeat-count' | 'item-knn' | 'ease' | 'ials';
+
+/** Customers with longer histories feed only their most-bought items to the item-to-item models (latency). */
+const MAX_COLLAB_HISTORY = 300;
+
+function collabHistory(m: RecommenderModel, u: number): Int32Array {
+  const a = m.counts.indptr[u];
+  const b = m.counts.indptr[u + 1];
+  const hist = m.counts.indices.subarray(a, b);
+  if (b - a <= MAX_COLLAB_HISTORY) return hist;
+  const order = Array.from({ length: b - a }, (_, k) => k).sort((x, y) => m.counts.data[a + y] - m.counts.data[a + x] || x - y);
+  return Int32Array.from(order.slice(0, MAX_COLLAB_HISTORY), (k) => hist[k]);
+}
+
+/** Personal decayed frequency × how well the item sells now: (trend + ε)^power. */
+function liftedBuyAgain(m: RecommenderModel, u: number): Float64Array {
+  const a = m.counts.indptr[u];
+  const b = m.counts.indptr[u + 1];
+  const bl = m.blend;
+  const lifted = new Float64Array(b - a);
+  for (let p = a; p < b; p++) {
+    const j = m.buyAgain.indices[p];
+    lifted[p - a] = m.buyAgain.data[p] * Math.pow(m.trend[j] + bl.trendEps, bl.trendPower);
+  }
+  return lifted;
+}
 
 function addNormalised(src: Float64Array, weight: number, out: Float64Array): void {
   let mx = 0;
@@ -181,7 +206,7 @@ export function scoreComponent(m: RecommenderModel, u: number, component: Compon
   const nItems = out.length;
   const a = m.counts.indptr[u];
   const b = m.counts.indptr[u + 1];
-  const hist = m.counts.indices.subarray(a, b);
+  const hist = collabHistory(m, u);
   const tieBreak = (w: number) => addNormalised(m.popularity, w, out);
   switch (component) {
     case 'popularity':
@@ -190,9 +215,15 @@ export function scoreComponent(m: RecommenderModel, u: number, component: Compon
     case 'trend':
       out.set(m.trend);
       return;
-    case 'buy-again':
+    case 'buy-again': {
       tieBreak(1e-3);
-      for (let p = a; p < b; p++) out[m.buyAgain.indices[p]] += m.buyAgain.data[p];
+      const lifted = liftedBuyAgain(m, u);
+      for (let p = a; p < b; p++) out[m.buyAgain.indices[p]] += lifted[p - a];
+      return;
+    }
+    case 'repeat-count':
+      tieBreak(1e-3);
+      for (let p = a; p < b; p++) out[m.counts.indices[p]] += m.counts.data[p];
       return;
     case 'item-knn':
       scoreItemKnn(m.itemKnn, hist, null, out);
@@ -225,12 +256,8 @@ export function scoreComponent(m: RecommenderModel, u: number, component: Compon
       else collab('item-knn', bl.collabWeight);
       for (let j = 0; j < nItems; j++) out[j] += bl.trendWeight * m.trend[j];
       let mx = 0;
-      const lifted = new Float64Array(b - a);
-      for (let p = a; p < b; p++) {
-        const j = m.buyAgain.indices[p];
-        lifted[p - a] = m.buyAgain.data[p] * Math.pow(m.trend[j] + bl.trendEps, bl.trendPower);
-        if (lifted[p - a] > mx) mx = lifted[p - a];
-      }
+      const lifted = liftedBuyAgain(m, u);
+      for (const v of lifted) if (v > mx) mx = v;
       const lmx = Math.log1p(mx) || 1;
       for (let p = a; p < b; p++) out[m.buyAgain.indices[p]] += bl.repeatBonus + Math.log1p(lifted[p - a]) / lmx;
       return;

@@ -14,7 +14,7 @@
 import { AppError } from '../../errors.ts';
 import { computePolicy } from './policy.ts';
 import { mulberry32, sampleGamma } from './rng.ts';
-import type { ItemForecast, PolicyKind, ServiceTarget } from './types.ts';
+import type { CostParams, ItemForecast, PolicyKind, ServiceTarget } from './types.ts';
 
 export interface SimState {
   day: number;
@@ -173,6 +173,8 @@ export function forecastPolicyRule(opts: {
   leadTimeSdDays?: number;
   packSize?: number;
   moq?: number;
+  /** For EOQ-based kinds (rop, eoq, minmax). */
+  costs?: CostParams;
 }): OrderRule {
   const horizon = Math.ceil(opts.leadTimeDays + 3 * (opts.leadTimeSdDays ?? 0)) + opts.reviewDays + 1;
   const supplier = {
@@ -187,7 +189,7 @@ export function forecastPolicyRule(opts: {
       forecast,
       supplier,
       stock: { onHand: s.onHand - s.backorders, reserved: 0, openOrders: s.onOrder > 0 ? [{ qty: s.onOrder, expectedDay: 0 }] : [] },
-      params: { kind: opts.kind ?? 'rs', service: opts.service, reviewDays: opts.reviewDays },
+      params: { kind: opts.kind ?? 'rs', service: opts.service, reviewDays: opts.reviewDays, costs: opts.costs },
     });
     return p.orderQty.value;
   };

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPanel, fitElasticities, panelFromItems, type PanelRow } from '../../../src/domain/markdown/elasticity.ts';
+import { fitElasticities } from '../../../src/domain/markdown/elasticity.ts';
+import { buildPanel, panelFromItems, type PanelRow } from '../../../src/domain/markdown/elasticity-panel.ts';
 import { tierAdjustedPriceIndex } from '../../../src/domain/markdown/price-index.ts';
 import type { MarkdownItem } from '../../../src/domain/markdown/types.ts';
 
