@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { demoCommand } from './demo.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
+import { locationCommand } from './location.ts';
 import { migrateCommand } from './migrate.ts';
 import { runAction } from './run.ts';
 import { serveCommand } from './serve.ts';
@@ -18,5 +19,6 @@ importCommand(program);
 exportCommand(program);
 demoCommand(program);
 userCommand(program);
+locationCommand(program);
 
 await runAction(() => program.parseAsync(process.argv));

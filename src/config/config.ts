@@ -3,11 +3,16 @@ import { z } from 'zod';
 import { dataDir } from './data-dir.ts';
 
 /** Every setting, read from the environment once and validated. README "Configuration" lists them. */
+/** An empty variable counts as unset (e.g. DATABASE_URL= to force the embedded database). */
+const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   /** postgres://… to run on a PostgreSQL server; unset = embedded PGlite in SHELFWISE_DB_DIR. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess(blankAsUnset, z.string().url().optional()),
+  /** PostgreSQL schema to use (created if missing); default: the server's search_path (public). */
+  DATABASE_SCHEMA: z.preprocess(blankAsUnset, z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').optional()),
   SHELFWISE_DB_DIR: z.string().default('./data/pglite'),
   /** Public data sets for the demo store (../shared/data in this repository's layout). */
   SHELFWISE_DATA: z.string().optional(),
@@ -22,6 +27,7 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl?: string;
+  databaseSchema?: string;
   dbDir: string;
   dataDir: string;
   demo: boolean;
@@ -40,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     dbDir: resolve(e.SHELFWISE_DB_DIR),
     dataDir: e.SHELFWISE_DATA ? resolve(e.SHELFWISE_DATA) : dataDir(),
     demo: e.SHELFWISE_DEMO === '1',

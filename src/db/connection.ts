@@ -12,6 +12,8 @@ export interface Database {
   kind: DatabaseKind;
   /** The PGlite instance when kind = 'pglite' (bulk COPY, dumps). */
   pglite?: PGlite;
+  /** PostgreSQL schema in use (search_path), if not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', schema: opts.schema, close: () => db.destroy() };
   }
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const pglite = new PGlite({

@@ -14,7 +14,10 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider() });
+  // Kysely looks for its own tables in any schema unless told which: name it, or a second schema on the
+  // same server would see the first one's migration tables.
+  const migrationTableSchema = database.kind === 'postgres' ? (database.schema ?? 'public') : undefined;
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -10,7 +10,8 @@ import { empiricalBayes, pooledOf, splitHalfSeScale, withinMoments } from './ela
  * shop-wide shocks. Start from the two-way fixed-effects (item + period) pooled slope per category,
  * then backfit: period effects of log Q − β_i log P, own within-item slopes of the time-adjusted log Q,
  * and an empirical-Bayes (normal–normal) posterior item → category → all items with the between-item
- * variance τ² by DerSimonian–Laird; four rounds. An item with little price variation has a large
+ * variance τ² by DerSimonian–Laird (or fixed; see `chooseTau`); four rounds. Standard errors are first
+ * calibrated by split halves. An item with little price variation has a large
  * standard error and lands near its category; one with no variation gets the category mean.
  */
 
@@ -30,8 +31,8 @@ export interface ElasticityOptions {
    * its odd periods; if the two halves disagree more than their standard errors allow (serial correlation,
    * outliers, misspecification), all standard errors are scaled up by the median excess. */
   calibrateSe?: boolean;
-  /** Between-item variance: DerSimonian–Laird moments ('dl') or a MAD-based estimate that heavy-tailed
-   * own estimates cannot inflate ('robust', default); a number fixes τ. */
+  /** Between-item variance τ²: DerSimonian–Laird moments ('dl', default), a MAD-based estimate
+   * ('robust'), or a fixed τ (e.g. chosen out of time by `chooseTau`). */
   tau?: 'dl' | 'robust' | number;
   /** Alternating-projection passes for the fixed effects. Default 50 (stops earlier on convergence). */
   maxPasses?: number;
@@ -112,7 +113,7 @@ export function fitElasticities(panel: ElasticityPanel, opts: ElasticityOptions 
   const minTau2 = (opts.minTau ?? 0.1) ** 2;
   const passes = opts.maxPasses ?? 50;
   const time = opts.timeEffects ?? 'global';
-  const tauMode = opts.tau ?? 'robust';
+  const tauMode = opts.tau ?? 'dl';
   const nItems = panel.skus.length;
   const nCat = panel.categories.length;
   const n = panel.item.length;

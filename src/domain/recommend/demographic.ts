@@ -44,6 +44,8 @@ export interface DemographicOptions extends StockOptions {
   now: number;
   /** Half-life of recent popularity (days). Default 14. */
   halfLifeDays?: number;
+  /** Sales older than this do not count as recent (days). Default 8 half-lives. */
+  recentWindowDays?: number;
   /** Window around the same date in earlier years counted as seasonal (days either side). Default 28. */
   seasonWindowDays?: number;
   /** Weight of last years' same-season sales vs recent sales. Default 0.5. */
@@ -135,6 +137,7 @@ export function forDemographic(
   const n = opts.n ?? 10;
   const now = opts.now;
   const halfLife = (opts.halfLifeDays ?? 14) * DAY_MS;
+  const recentWindow = (opts.recentWindowDays ?? 8 * (opts.halfLifeDays ?? 14)) * DAY_MS;
   const window = opts.seasonWindowDays ?? 28;
   const seasonalWeight = opts.seasonalWeight ?? 0.5;
   const matchWeight = opts.seasonMatchWeight ?? 0.1;
@@ -149,12 +152,14 @@ export function forDemographic(
   for (const s of sales) {
     if (!allowed.has(s.item) || s.time > now) continue;
     const q = s.quantity ?? 1;
-    const w = q * decay(now - s.time, halfLife);
-    add(recentAll, s.item, w);
     const inSlice = sameSlice(s, demo);
-    if (inSlice) {
-      add(recentSlice, s.item, w);
-      sliceSales++;
+    if (now - s.time <= recentWindow) {
+      const w = q * decay(now - s.time, halfLife);
+      add(recentAll, s.item, w);
+      if (inSlice) {
+        add(recentSlice, s.item, w);
+        sliceSales++;
+      }
     }
     if (now - s.time > 300 * DAY_MS && dayOfYearDistance(s.time, now) <= window) add(seasonal, s.item, q * (inSlice ? 2 : 1));
   }

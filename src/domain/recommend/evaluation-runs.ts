@@ -4,7 +4,8 @@
  */
 import { basketHoldout, basketMetrics, kFoldAssignment, mae, rankingMetrics, rmse, temporalSplit, type RankingMetrics } from './evaluate.ts';
 import { predictRating, trainFunkSvd, type FunkSvdOptions, type RatingColumns } from './funk-svd.model.ts';
-import { rankBoughtTogether, rankForUser, trainRecommender, type Component, type RecommenderModel, type RecommenderOptions } from './recommender.ts';
+import { rankBoughtTogether } from './item-recs.ts';
+import { rankForUser, trainRecommender, type Component, type RecommenderModel, type RecommenderOptions } from './recommender.ts';
 import { topK } from './sparse.ts';
 import type { Interaction } from './types.ts';
 

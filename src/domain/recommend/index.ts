@@ -1,7 +1,8 @@
 /** Recommendations domain: pure models over typed arrays. See docs/recommendations.md. */
 export * from './types.ts';
-export { trainRecommender, recommendForUser, similarItems, boughtTogether, rankForUser, rankBoughtTogether, scoreComponent, DEFAULT_BLEND } from './recommender.ts';
-export type { RecommenderModel, RecommenderOptions, RecommendOptions, ItemOptions, BlendOptions, Component } from './recommender.ts';
+export { trainRecommender, recommendForUser, rankForUser, scoreComponent, DEFAULT_BLEND } from './recommender.ts';
+export type { RecommenderModel, RecommenderOptions, RecommendOptions, BlendOptions, Component } from './recommender.ts';
+export { similarItems, boughtTogether, rankBoughtTogether, type ItemOptions, type SimilarOptions } from './item-recs.ts';
 export { stockAwareRerank, type StockOptions } from './rerank.ts';
 export * from './demographic.ts';
 export { trainFunkSvd, predictRating, latentSimilarItems } from './funk-svd.model.ts';

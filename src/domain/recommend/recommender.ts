@@ -3,7 +3,7 @@
  *
  *   const model = trainRecommender(events, { now });
  *   recommendForUser(model, customerId, { n: 10, inStock, boost, boostWeight });
- *   similarItems(model, itemId); boughtTogether(model, itemId);
+ *   similarItems(model, itemId); boughtTogether(model, itemId);   (item-recs.ts)
  *
  * The `auto` ranking blends buy-again (the customer's own purchases, time-decayed and lifted when the item
  * is selling now) with a collaborative score (EASE over the most-bought items + implicit ALS) and recent
@@ -13,7 +13,7 @@
 import { AppError } from '../../errors.ts';
 import { trainBuyAgain } from './buy-again.model.ts';
 import { scoreEase, trainEase, type EaseModel, type EaseOptions } from './ease.model.ts';
-import { scoreFbt, trainFbt, type FbtModel, type FbtOptions } from './fbt.model.ts';
+import { trainFbt, type FbtModel, type FbtOptions } from './fbt.model.ts';
 import { scoreIals, trainIals, type IalsModel, type IalsOptions } from './ials.model.ts';
 import { buildInteractionData } from './interactions.ts';
 import { scoreItemKnn, trainItemKnn, type ItemKnnModel, type ItemKnnOptions } from './item-knn.model.ts';
@@ -207,7 +207,8 @@ export function scoreComponent(m: RecommenderModel, u: number, component: Compon
   const a = m.counts.indptr[u];
   const b = m.counts.indptr[u + 1];
   const hist = collabHistory(m, u);
-  const tieBreak = (w: number) => addNormalised(m.popularity, w, out);
+  // fill after the customer's own items: what sells now (recent popularity)
+  const tieBreak = (w: number) => addNormalised(m.trend, w, out);
   switch (component) {
     case 'popularity':
       out.set(m.popularity);
@@ -286,7 +287,7 @@ export function rankForUser(m: RecommenderModel, user: number, n: number, compon
   return topK(out, n).map((j) => m.items.ids[j]);
 }
 
-function nameOf(m: RecommenderModel, item: number): string {
+export function nameOf(m: RecommenderModel, item: number): string {
   return m.itemNames?.get(item) ?? `item ${item}`;
 }
 
@@ -363,49 +364,4 @@ function explain(m: RecommenderModel, u: number | undefined, r: Recommendation, 
     r.reason = `because you bought ${nameOf(m, id)}` + suffix;
   } else if (m.ials || component === 'ials') r.reason = 'popular with customers like you' + suffix;
   else r.reason = 'popular right now' + suffix;
-}
-
-export interface ItemOptions extends StockOptions {
-  n?: number;
-}
-
-/** Items bought by the same customers (item-kNN cosine); "customers who bought this also bought". */
-export function similarItems(m: RecommenderModel, item: number, opts: ItemOptions = {}): Recommendation[] {
-  const n = opts.n ?? 10;
-  const j = m.items.index.get(item);
-  if (j === undefined) return [];
-  const { k, idx, sim } = m.itemKnn.neighbours;
-  const out: Recommendation[] = [];
-  for (let q = j * k; q < j * k + k && idx[q] >= 0; q++) {
-    out.push({ item: m.items.ids[idx[q]], score: sim[q], reason: `customers who bought ${nameOf(m, item)} also bought this` });
-  }
-  return stockAwareRerank(out, n, { ...opts, exclude: [...(opts.exclude ?? []), item] });
-}
-
-/** Frequently bought together with one item or a whole basket (cosine co-occurrence over orders). */
-export function boughtTogether(m: RecommenderModel, items: number | number[], opts: ItemOptions = {}): Recommendation[] {
-  const n = opts.n ?? 10;
-  const basket = (Array.isArray(items) ? items : [items]).map((id) => m.items.index.get(id)).filter((x): x is number => x !== undefined);
-  const scores = new Float64Array(m.items.ids.length);
-  scoreFbt(m.fbt, basket, scores);
-  for (const j of basket) scores[j] = -Infinity;
-  const top = topK(scores, Math.max(50, 5 * n), (j) => !(scores[j] > 0));
-  const first = Array.isArray(items) ? items[0] : items;
-  const out: Recommendation[] = top.map((j) => ({
-    item: m.items.ids[j],
-    score: scores[j],
-    reason: `often bought together with ${nameOf(m, first)}${Array.isArray(items) && items.length > 1 ? ' and the rest of the basket' : ''}`,
-  }));
-  const exclude = [...(opts.exclude ?? []), ...(Array.isArray(items) ? items : [items])];
-  return stockAwareRerank(out, n, { ...opts, exclude });
-}
-
-/** Fast path for evaluation: item ids ranked for a basket (fallback: recent popularity). */
-export function rankBoughtTogether(m: RecommenderModel, items: number[], n: number): number[] {
-  const basket = items.map((id) => m.items.index.get(id)).filter((x): x is number => x !== undefined);
-  const scores = new Float64Array(m.items.ids.length);
-  scoreFbt(m.fbt, basket, scores);
-  for (let j = 0; j < scores.length; j++) scores[j] += 1e-3 * m.trend[j];
-  for (const j of basket) scores[j] = -Infinity;
-  return topK(scores, n).map((j) => m.items.ids[j]);
 }

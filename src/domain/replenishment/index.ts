@@ -8,3 +8,5 @@ export * from './projection.ts';
 export * from './proposals.ts';
 export * from './simulator.ts';
 export { mulberry32, type Rng } from './rng.ts';
+export * from './compare.ts';
+export * from './plot.ts';

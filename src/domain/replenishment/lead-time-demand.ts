@@ -39,6 +39,15 @@ export interface LeadTimeDemand {
   why: string;
 }
 
+/** Mean daily demand of the last (up to) 7 forecast days: the rate used beyond the horizon. */
+function tailRate(mean: Float64Array): number {
+  const h = mean.length;
+  const k = Math.min(7, h);
+  let a = 0;
+  for (let t = h - k; t < h; t++) a += mean[t];
+  return a / k;
+}
+
 /** Σ of forecast means over the first `days` days (fractional days pro rata; beyond the horizon at the last week's rate). */
 export function cumulativeMean(mean: Float64Array, days: number): number {
   if (days <= 0) return 0;
@@ -48,15 +57,9 @@ export function cumulativeMean(mean: Float64Array, days: number): number {
   const whole = Math.floor(days);
   const upto = Math.min(whole, h);
   for (let t = 0; t < upto; t++) s += mean[t];
-  const tailRate = (): number => {
-    const k = Math.min(7, h);
-    let a = 0;
-    for (let t = h - k; t < h; t++) a += mean[t];
-    return a / k;
-  };
-  if (whole > h) s += (whole - h) * tailRate();
+  if (whole > h) s += (whole - h) * tailRate(mean);
   const frac = days - whole;
-  if (frac > 0) s += frac * (whole < h ? mean[whole] : tailRate());
+  if (frac > 0) s += frac * (whole < h ? mean[whole] : tailRate(mean));
   return s;
 }
 

@@ -9,6 +9,8 @@ export interface CategoryTrendOptions {
   to?: string | number;
   /** SKU → category when the rows carry none ('uncategorised' otherwise). */
   categoryOf?: ReadonlyMap<string, string>;
+  /** Group by something else, e.g. `(r) => r.store ?? 'online'` for trends by store. */
+  groupBy?: (r: SalesRow) => string;
   /** Periods compared by `recentChange` (last k vs the k before). Default 4. */
   compareLast?: number;
 }
@@ -66,7 +68,7 @@ export function categoryTrends(rows: SalesRow[], opts: CategoryTrendOptions = {}
   for (const r of rows) {
     const d = toEpochDay(r.date);
     if (d < lo || d > hi) continue;
-    const cat = r.category ?? opts.categoryOf?.get(r.sku) ?? 'uncategorised';
+    const cat = opts.groupBy ? opts.groupBy(r) : (r.category ?? opts.categoryOf?.get(r.sku) ?? 'uncategorised');
     let acc = byCat.get(cat);
     if (!acc) byCat.set(cat, (acc = { qty: new Float64Array(np), revenue: new Float64Array(np) }));
     let i = slotOfDay.get(d);

@@ -29,97 +29,109 @@ export interface InventoryValuePoint {
   byCategory?: Record<string, number>;
 }
 
-interface SkuState {
-  units: number;
-  value: number;
-  lastCost: number;
-  /** FIFO layers as flat [qty, cost] pairs with a head pointer. */
-  layers: number[];
-  head: number;
-  category: string;
-}
-
 export function inventoryValueOverTime(movements: StockMovement[], opts: InventoryValueOptions = {}): InventoryValuePoint[] {
   const period = opts.period ?? 'week';
   const fifo = (opts.method ?? 'average') === 'fifo';
   const n = movements.length;
-  const days = new Float64Array(n);
-  for (let i = 0; i < n; i++) days[i] = toEpochDay(movements[i].date);
-  // Sort by (day, receipts first, input order) through one numeric key: (day·2 + isIssue)·2^21 + i.
   if (n >= 2 ** 21) throw new AppError('invalid', 'too many movements for one report (max 2,097,151)', 'movements');
-  const keys = new Float64Array(n);
+  // SKU indices, categories and days, once per movement.
+  const skuIdx = new Map<string, number>();
+  const catIdx = new Map<string, number>();
+  const skuCat: number[] = [];
+  const skuOf = (sku: string): number => {
+    let k = skuIdx.get(sku);
+    if (k === undefined) {
+      k = skuIdx.size;
+      skuIdx.set(sku, k);
+      const c = opts.categoryOf?.get(sku) ?? 'uncategorised';
+      if (!catIdx.has(c)) catIdx.set(c, catIdx.size);
+      skuCat.push(catIdx.get(c)!);
+    }
+    return k;
+  };
+  for (const o of opts.opening ?? []) skuOf(o.sku);
+  const days = new Float64Array(n);
+  const sku = new Int32Array(n);
   let minDay = Infinity;
-  for (let i = 0; i < n; i++) if (days[i] < minDay) minDay = days[i];
+  for (let i = 0; i < n; i++) {
+    days[i] = toEpochDay(movements[i].date);
+    sku[i] = skuOf(movements[i].sku);
+    if (days[i] < minDay) minDay = days[i];
+  }
+  // Sort by (day, receipts first, input order) through one numeric key: (day·2 + isIssue)·2^21 + i.
+  const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = ((days[i] - minDay) * 2 + (movements[i].qty > 0 ? 0 : 1)) * 2 ** 21 + i;
   keys.sort();
-  const order = Int32Array.from(keys, (k) => k % 2 ** 21);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] % 2 ** 21;
   const from = opts.from !== undefined ? toEpochDay(opts.from) : n ? days[order[0]] : 0;
   const to = opts.to !== undefined ? toEpochDay(opts.to) : n ? days[order[n - 1]] : from;
-  const state = new Map<string, SkuState>();
-  const get = (sku: string): SkuState => {
-    let s = state.get(sku);
-    if (!s) state.set(sku, (s = { units: 0, value: 0, lastCost: 0, layers: [], head: 0, category: opts.categoryOf?.get(sku) ?? 'uncategorised' }));
-    return s;
-  };
+
+  const nSku = skuIdx.size;
+  const units = new Float64Array(nSku);
+  const value = new Float64Array(nSku);
+  const lastCost = new Float64Array(nSku);
+  const layers: number[][] = fifo ? Array.from({ length: nSku }, () => []) : [];
+  const head = new Int32Array(nSku);
+  const catValue = new Float64Array(catIdx.size);
   let totalUnits = 0;
   let totalValue = 0;
-  const receive = (s: SkuState, q: number, c: number) => {
-    s.units += q;
-    s.value += q * c;
-    s.lastCost = c;
-    if (fifo) s.layers.push(q, c);
-    totalUnits += q;
-    totalValue += q * c;
+  let negUnits = 0;
+  const move = (k: number, dq: number, dv: number) => {
+    negUnits += Math.max(0, -(units[k] + dq)) - Math.max(0, -units[k]);
+    units[k] += dq;
+    value[k] += dv;
+    catValue[skuCat[k]] += dv;
+    totalUnits += dq;
+    totalValue += dv;
   };
-  const issue = (s: SkuState, q: number) => {
+  const receive = (k: number, q: number, c: number) => {
+    lastCost[k] = c;
+    if (fifo) layers[k].push(q, c);
+    move(k, q, q * c);
+  };
+  const issue = (k: number, q: number) => {
     let v = 0;
     if (fifo) {
+      const L = layers[k];
+      let h = head[k];
       let left = q;
-      while (left > 0 && s.head < s.layers.length) {
-        const take = Math.min(left, s.layers[s.head]);
-        v += take * s.layers[s.head + 1];
-        s.layers[s.head] -= take;
+      while (left > 0 && h < L.length) {
+        const take = Math.min(left, L[h]);
+        v += take * L[h + 1];
+        L[h] -= take;
         left -= take;
-        if (s.layers[s.head] <= 0) s.head += 2;
+        if (L[h] <= 0) h += 2;
       }
-      if (s.head > 64 && s.head * 2 > s.layers.length) {
-        s.layers = s.layers.slice(s.head);
-        s.head = 0;
+      if (h > 64 && h * 2 > L.length) {
+        layers[k] = L.slice(h);
+        h = 0;
       }
-      v += left * s.lastCost;
+      head[k] = h;
+      v += left * lastCost[k];
     } else {
-      v = s.units > 0 ? Math.min(q, s.units) * (s.value / s.units) + Math.max(0, q - s.units) * s.lastCost : q * s.lastCost;
+      const u = units[k];
+      v = u > 0 ? Math.min(q, u) * (value[k] / u) + Math.max(0, q - u) * lastCost[k] : q * lastCost[k];
     }
-    s.units -= q;
-    s.value -= v;
-    totalUnits -= q;
-    totalValue -= v;
+    move(k, -q, -v);
   };
-  for (const o of opts.opening ?? []) receive(get(o.sku), o.qty, o.unitCost);
+  for (const o of opts.opening ?? []) receive(skuIdx.get(o.sku)!, o.qty, o.unitCost);
 
+  const catNames = [...catIdx.keys()];
   const points: InventoryValuePoint[] = [];
-  const emit = (start: number) => {
-    let neg = 0;
-    let byCategory: Record<string, number> | undefined;
-    if (opts.categoryOf) byCategory = {};
-    for (const s of state.values()) {
-      if (s.units < 0) neg -= s.units;
-      if (byCategory) byCategory[s.category] = (byCategory[s.category] ?? 0) + s.value;
-    }
-    points.push({ periodStart: fromEpochDay(start), units: totalUnits, value: totalValue, negativeUnits: neg });
-    if (byCategory) points[points.length - 1].byCategory = byCategory;
-  };
-  let k = 0;
-  while (k < n && days[order[k]] < from) k++; // movements before `from` are not part of this ledger view
+  let p = 0;
+  while (p < n && days[order[p]] < from) p++; // movements before `from` are not part of this ledger view
   for (let start = periodStart(from, period); start <= to; ) {
     const end = nextPeriod(start, period);
-    while (k < n && days[order[k]] < end && days[order[k]] <= to) {
-      const m = movements[order[k++]];
-      const s = get(m.sku);
-      if (m.qty > 0) receive(s, m.qty, m.unitCost ?? s.lastCost);
-      else if (m.qty < 0) issue(s, -m.qty);
+    while (p < n && days[order[p]] < end && days[order[p]] <= to) {
+      const i = order[p++];
+      const m = movements[i];
+      if (m.qty > 0) receive(sku[i], m.qty, m.unitCost ?? lastCost[sku[i]]);
+      else if (m.qty < 0) issue(sku[i], -m.qty);
     }
-    emit(start);
+    const point: InventoryValuePoint = { periodStart: fromEpochDay(start), units: totalUnits, value: totalValue, negativeUnits: negUnits };
+    if (opts.categoryOf) point.byCategory = Object.fromEntries(catNames.map((c, j) => [c, catValue[j]]));
+    points.push(point);
     start = end;
   }
   return points;

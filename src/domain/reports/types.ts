@@ -9,6 +9,7 @@ export interface SalesRow {
   revenue?: number;
   price?: number;
   category?: string;
+  store?: string;
 }
 
 /** A stock movement: + receipt (with its unit cost), − issue/sale, ± adjustment. */

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitElasticities } from '../../../src/domain/markdown/elasticity.ts';
 import { buildPanel, panelFromItems, type PanelRow } from '../../../src/domain/markdown/elasticity-panel.ts';
+import { chooseTau, holdoutScore } from '../../../src/domain/markdown/elasticity-validate.ts';
 import { tierAdjustedPriceIndex } from '../../../src/domain/markdown/price-index.ts';
 import type { MarkdownItem } from '../../../src/domain/markdown/types.ts';
 
@@ -152,4 +153,22 @@ test('tier-adjusted price index ignores the quantity-tier mix and follows list p
     return s / c;
   };
   assert.ok(paid(0) - paid(3) > 0.2);
+});
+
+test('out-of-time check: the price model beats the no-price baseline, and τ is chosen from training data only', () => {
+  const rows = synthetic(21);
+  const fit = fitElasticities(buildPanel(rows.filter((r) => r.period < 36)));
+  const test = rows.filter((r) => r.period >= 36);
+  const base = holdoutScore(fit, test, 'none', () => 0);
+  const model = holdoutScore(fit, test, 'eb', (i) => i.shrunk);
+  assert.equal(base.nObs, 31 * 16);
+  assert.ok(model.mse < 0.75 * base.mse, `model ${model.mse} vs baseline ${base.mse}`);
+  // residual error near the planted noise: 30 items at 0.25² and one at 1.0² → ≈ 0.093
+  assert.ok(model.mse < 0.12, `model MSE ${model.mse}`);
+  const chosen = chooseTau(rows.filter((r) => r.period < 36), 24, [0.05, 0.3, 3]);
+  assert.equal(chosen.scores.length, 3);
+  assert.ok([0.05, 0.3, 3].includes(chosen.tau));
+  // two categories with different elasticities: a near-zero τ is not worse than a huge one
+  const s = new Map(chosen.scores.map((x) => [x.tau, x.mseChanged]));
+  assert.ok(s.get(0.3)! <= s.get(3)! + 1e-9);
 });

@@ -14,7 +14,7 @@ import {
   gammaDistribution,
 } from '../../../src/domain/replenishment/distributions.ts';
 import { leadTimeDemand, cumulativeMean } from '../../../src/domain/replenishment/lead-time-demand.ts';
-import { mulberry32, sampleCount } from '../../../src/domain/replenishment/rng.ts';
+import { mulberry32, sampleCount, samplePoisson } from '../../../src/domain/replenishment/rng.ts';
 
 const close = (a: number, b: number, tol: number, msg?: string): void =>
   assert.ok(Math.abs(a - b) <= tol, `${msg ?? ''} ${a} vs ${b} (tol ${tol})`);
@@ -89,6 +89,17 @@ describe('negative binomial', () => {
     close(d.mean, 2, 1e-3);
     close(d.variance, 200, 1);
     assert.ok(d.cdf(0) > 0.9, `mostly zero, got ${d.cdf(0)}`);
+  });
+  test('Poisson sampler (inversion and PTRS) has the right mean, variance and P95', () => {
+    for (const lam of [3, 40, 900]) {
+      const rng = mulberry32(lam);
+      const xs = new Float64Array(30_000);
+      for (let i = 0; i < xs.length; i++) xs[i] = samplePoisson(rng, lam);
+      const e = empiricalDistribution(xs);
+      close(e.mean, lam, 4 * Math.sqrt(lam / xs.length), `mean λ=${lam}`);
+      close(e.variance, lam, lam * 0.05, `variance λ=${lam}`);
+      assert.ok(Math.abs(e.quantile(0.95) - poissonDistribution(lam).quantile(0.95)) <= Math.max(1, 0.02 * Math.sqrt(lam) * 3));
+    }
   });
   test('Monte Carlo sampler agrees with the table', () => {
     const rng = mulberry32(7);

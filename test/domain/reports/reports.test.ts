@@ -83,6 +83,8 @@ test('category trends: series, recent change and growth', () => {
   const monthly = categoryTrends(rows, { categoryOf: cat, period: 'month' });
   assert.deepEqual(monthly.periods, ['2011-01-01', '2011-02-01']);
   close(monthly.categories.find((c) => c.category === 'up')!.totalRevenue, 255);
+  const byStore = categoryTrends(rows.map((r) => ({ ...r, store: r.sku === 'f2' ? 'leeds' : 'york' })), { groupBy: (r) => r.store! });
+  assert.deepEqual(byStore.categories.map((c) => [c.category, c.totalRevenue]), [['york', 255 + 400], ['leeds', 400]]);
 });
 
 describe('inventory value over time', () => {
