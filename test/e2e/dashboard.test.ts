@@ -21,7 +21,9 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
   before(async () => {
     const b = ensureWebBuilt();
     if (b.built) console.log(`# built web/dist in ${b.ms} ms`);
+    const t0 = Date.now();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    const t1 = Date.now();
     const call = await apiClient(server.url, server.adminEmail, server.adminPassword);
     // Seed over the HTTP API: two locations, three products, receipts, a threshold, and sales over the last days.
     await call('POST', '/api/locations', { code: 'STORE1', name: 'High Street', kind: 'store' });
@@ -43,6 +45,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
       await call('POST', '/api/sales', { location: 'STORE1', occurredAt: new Date(Date.now() - d * DAY).toISOString(), lines: [{ sku: 'MUG-BLUE', qty: 1 + (d % 3) }, ...(d % 2 ? [{ sku: 'SCARF-RED', qty: 1 + (d % 2) }] : [])] });
     }
     await call('POST', '/api/sales', { location: 'STORE1', lines: [{ sku: 'SCARF-RED', qty: 12 }] }); // below the threshold: a low-stock alert
+    console.log(`# server and chromium up in ${t1 - t0} ms; seeded over HTTP in ${Date.now() - t1} ms`);
     ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await ctx.newPage();
     page.setDefaultTimeout(10_000);
