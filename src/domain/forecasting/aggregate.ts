@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.ts';
 import type { Freq } from './types.ts';
 
 export interface AggregatedSeries {
@@ -14,7 +15,7 @@ const DAY_MS = 86_400_000;
 
 function parseDay(iso: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) throw new Error(`invalid date "${iso}" (expected YYYY-MM-DD)`);
+  if (!m) throw new AppError('invalid', `invalid date "${iso}" (expected YYYY-MM-DD)`);
   return Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS;
 }
 

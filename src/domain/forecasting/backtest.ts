@@ -1,5 +1,5 @@
 import { defaultSeasonLength } from './aggregate.ts';
-import { alignProfile, forecastSeries, pooledProfileEndAligned } from './forecast.ts';
+import { alignProfile, type BatchOptions, forecastSeries, pooledProfileEndAligned, withGlobalModel } from './forecast.ts';
 import { errorSums, naiveScale } from './metrics.ts';
 import type { DemandClass, ForecastOptions, ForecastResult, MethodName, SeriesInput } from './types.ts';
 
@@ -108,6 +108,8 @@ export interface HoldoutOptions extends Omit<ForecastOptions, 'model'> {
   outerFolds?: number;
   /** Give every series a seasonal profile pooled over all training parts (series must share their end). */
   pooledProfile?: boolean;
+  /** Train the global GBM per outer fold on the training parts (see BatchOptions.globalModel). */
+  globalModel?: BatchOptions['globalModel'];
 }
 
 export interface HoldoutResult {
@@ -142,6 +144,27 @@ export function holdoutBacktest(
     for (let k = K; k >= 1; k--)
       pooled.set(k, pooledProfileEndAligned(inputs.map((inp) => ({ ...inp, values: inp.values.subarray(0, Math.max(0, inp.values.length - k * h)), outOfStock: inp.outOfStock?.subarray(0, Math.max(0, inp.values.length - k * h)) })), m));
   }
+  // Training parts per outer fold (with pooled profiles and the global model when asked).
+  const trainsByFold = new Map<number, (SeriesInput | null)[]>();
+  for (let k = K; k >= 1; k--) {
+    const trains = inputs.map((inp) => {
+      const o = inp.values.length - k * h;
+      if (o < 2) return null;
+      const train: SeriesInput = { ...inp, values: inp.values.subarray(0, o), outOfStock: inp.outOfStock?.subarray(0, o) };
+      const pk = pooled.get(k);
+      if (pk && !train.seasonalProfile) train.seasonalProfile = alignProfile(pk, o);
+      return train;
+    });
+    if (opts.globalModel) {
+      const tg = now();
+      const present = trains.filter((t): t is SeriesInput => t !== null);
+      const withG = withGlobalModel(present, { ...opts, model: undefined });
+      let j = 0;
+      for (let i = 0; i < trains.length; i++) if (trains[i]) trains[i] = withG[j++];
+      seconds['global training'] = (seconds['global training'] ?? 0) + (now() - tg) / 1000;
+    }
+    trainsByFold.set(k, trains);
+  }
   for (const model of opts.models) {
     overall[model] = new MetricAccumulator();
     byClass[model] = {};
@@ -149,15 +172,9 @@ export function holdoutBacktest(
     for (let i = 0; i < inputs.length; i++) {
       const inp = inputs[i];
       for (let k = K; k >= 1; k--) {
-        const o = inp.values.length - k * h;
-        if (o < 2) continue;
-        const train: SeriesInput = {
-          ...inp,
-          values: inp.values.subarray(0, o),
-          outOfStock: inp.outOfStock?.subarray(0, o),
-        };
-        const pk = pooled.get(k);
-        if (pk && !train.seasonalProfile) train.seasonalProfile = alignProfile(pk, o);
+        const train = trainsByFold.get(k)![i];
+        if (!train) continue;
+        const o = train.values.length;
         const res: ForecastResult = forecastSeries(train, { ...opts, model });
         const actual = Float64Array.from(inp.values.subarray(o, o + h));
         if (inp.outOfStock) for (let t = 0; t < actual.length; t++) if (inp.outOfStock[o + t]) actual[t] = NaN;

@@ -1,9 +1,11 @@
+import { AppError } from '../../errors.ts';
 import { defaultSeasonLength } from './aggregate.ts';
 import { classifyDemand } from './classify.ts';
+import { forecastGlobal, type GlobalSeries, type GlobalTrainOptions, trainGlobal } from './global.model.ts';
 import type { EtsForm } from './ets.model.ts';
 import { METHODS, type MethodContext, defaultCandidates, seriesProfile } from './methods.ts';
 import { coverage, errorSums, naiveScale, pinball, quantileKey } from './metrics.ts';
-import { type Dispersion, dispersionFrom, dispersionFromHistory, isCountSeries, quantilePaths } from './quantiles.ts';
+import { bestRatio, countLogLikTable, type Dispersion, dispersionFrom, dispersionFromHistory, isCountSeries, quantilePaths } from './quantiles.ts';
 import type { BacktestSummary, ForecastOptions, ForecastResult, MethodName, SeriesInput } from './types.ts';
 
 export const DEFAULT_QUANTILES = [0.5, 0.8, 0.95];
@@ -23,7 +25,7 @@ function parseSpec(spec: string): MethodName[] {
 }
 
 function fail(message: string): never {
-  throw Object.assign(new Error(message), { kind: 'invalid' as const });
+  throw new AppError('invalid', message);
 }
 
 /** Missing-aware copy: out-of-stock periods become NaN so no model learns "zero demand" from them. */
@@ -46,6 +48,7 @@ function contextFor(y: Float64Array, input: SeriesInput, m: number, etsForm?: Et
     profile: seriesProfile(y, m, prior, prior ? 1000 : 4),
     aggLevel: Number.isFinite(cls.adi) ? Math.max(1, Math.round(cls.adi)) : 1,
     etsForm,
+    globalForecast: input.globalForecast,
     cache: new Map(),
   };
 }
@@ -64,11 +67,12 @@ function runMembers(members: MethodName[], y: Float64Array, h: number, ctx: Meth
 }
 
 /**
- * Forecast one series: classify its demand, back-test the candidate methods by rolling origin
- * (each fold refits on the data before its origin), keep the one with the lowest scaled squared
- * error (RMSSE, never MAE: on intermittent items the all-zero forecast wins on MAE), try an
- * equal-weight ensemble of the best three, and derive P50/P80/P95 from the back-test errors
- * (negative binomial / Poisson for unit counts, normal otherwise).
+ * Forecast one series: classify its demand (Syntetos-Boylan), back-test the candidates by rolling
+ * origin (every member refitted on the data before each origin), keep the default ensemble unless
+ * another candidate's back-test MSE (= RMSSE for this series; never MAE, on which the all-zero
+ * forecast wins for intermittent items) is lower by more than `selectionMargin`, and derive the
+ * quantiles from the back-test errors (negative binomial / Poisson for unit counts, split-conformal
+ * or normal otherwise). Out-of-stock periods are treated as missing throughout.
  */
 export function forecastSeries(input: SeriesInput, opts: ForecastOptions): ForecastResult {
   const h = opts.horizon;
@@ -84,7 +88,7 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
   for (let t = 0; t < n; t++) if (y[t] < 0) nonNegative = false;
   const keys = levels.map(quantileKey);
 
-  if (cls.observed === 0 && cls.nonZero === 0 && !y.some((v) => v === v && v !== 0)) {
+  if (!y.some((v) => v === v && v !== 0)) {
     const zero = new Float64Array(h);
     return {
       model: 'zero',
@@ -101,7 +105,8 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
 
   const seasonal = m > 1 && cls.observed >= 2 * m;
   const forced = opts.model && opts.model !== 'auto' ? opts.model : null;
-  const specs: string[] = forced ? [forced] : opts.candidates ?? defaultCandidates(cls.demandClass, seasonal, m, input.freq);
+  let specs: string[] = forced ? [forced] : opts.candidates ?? defaultCandidates(cls.demandClass, seasonal, m, input.freq);
+  if (!forced && !opts.candidates && input.globalForecast) specs = [...specs, 'gbm', `${specs[0]}+gbm`];
   const parsed = specs.map((sp) => parseSpec(sp));
   const members = [...new Set(parsed.flat())];
 
@@ -125,7 +130,7 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
     const memberCv = new Map<MethodName, Float64Array>();
     for (const name of members) {
       const cv = new Float64Array(F * h);
-      origins.forEach((o, f) => cv.set(runMembers([name], y.subarray(0, o), h, foldCtx[f]).mean, f * h));
+      for (let f = 0; f < F; f++) cv.set(METHODS[name](y.subarray(0, origins[f]), h, foldCtx[f]).mean, f * h);
       if (nonNegative) for (let i = 0; i < cv.length; i++) if (cv[i] < 0) cv[i] = 0;
       memberCv.set(name, cv);
     }
@@ -148,14 +153,15 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
 
   // Dispersion from the back-test errors of the chosen model; history spread when there is none.
   const window = input.freq === 'D' ? 56 : input.freq === 'W' ? 26 : 12;
-  const disp: Dispersion = (F > 0 ? dispersionFrom(actual, chosen.cv, counts) : null) ?? dispersionFromHistory(y, window, counts);
+  const llTable = counts && F > 0 ? countLogLikTable(actual, chosen.cv, F) : null;
+  const disp: Dispersion = (F > 0 ? dispersionFrom(actual, chosen.cv, counts, llTable ? bestRatio(llTable) : undefined) : null) ?? dispersionFromHistory(y, window, counts);
   const paths = quantilePaths(mean, disp, levels, nonNegative);
   const quantiles: Record<string, Float64Array> = {};
   keys.forEach((k, i) => (quantiles[k] = paths[i]));
 
   const scale = naiveScale(y, 1, true);
   let backtest: BacktestSummary | null = null;
-  if (F > 0) backtest = summarizeBacktest(y, actual, chosen.cv, cands, origins, h, counts, nonNegative, levels, keys, scale);
+  if (F > 0) backtest = summarizeBacktest(y, actual, chosen.cv, cands, origins, h, counts, nonNegative, levels, keys, scale, llTable);
 
   const rmsseTxt = backtest && Number.isFinite(backtest.rmsse) ? backtest.rmsse.toFixed(3) : 'n/a';
   const why = forced
@@ -185,6 +191,7 @@ function summarizeBacktest(
   levels: number[],
   keys: string[],
   scale: number,
+  llTable: Float64Array | null,
 ): BacktestSummary {
   const F = origins.length;
   const s = errorSums(actual, cv);
@@ -203,7 +210,7 @@ function summarizeBacktest(
         j++;
       }
     }
-    const d = dispersionFrom(otherA, otherF, counts) ?? dispersionFromHistory(y.subarray(0, origins[f]), 56, counts);
+    const d = dispersionFrom(otherA, otherF, counts, llTable ? bestRatio(llTable, F > 1 ? f : -1) : undefined) ?? dispersionFromHistory(y.subarray(0, origins[f]), 56, counts);
     const paths = quantilePaths(cv.subarray(f * h, f * h + h), d, levels, nonNegative);
     paths.forEach((p, i) => qPaths[i].set(p, f * h));
   }
@@ -277,6 +284,39 @@ export function alignProfile(pooledEnd: Float64Array, n: number): Float64Array {
 export interface BatchOptions extends ForecastOptions {
   /** Shrink each series' seasonal profile toward one pooled over the batch (series must share their end period). */
   pooledProfile?: boolean;
+  /**
+   * Train one global gradient-boosted model across the batch and offer it ('gbm', and the default
+   * ensemble + gbm) as candidates. It is trained only on targets before the first back-test origin,
+   * so its back-test is honest. Optional covariates per series: `globalCovariates[i]`.
+   */
+  globalModel?: boolean | Partial<GlobalTrainOptions>;
+  globalCovariates?: Float64Array[][];
+}
+
+/** Train the global model on a batch and attach its forecasts to each input (see BatchOptions.globalModel). */
+export function withGlobalModel(inputs: SeriesInput[], opts: BatchOptions, profiles?: (Float64Array | null)[]): SeriesInput[] {
+  if (inputs.length === 0) return inputs;
+  const m = Math.max(1, inputs[0].seasonLength ?? defaultSeasonLength(inputs[0].freq));
+  const gs: GlobalSeries[] = inputs.map((inp, i) => ({
+    values: maskedValues(inp),
+    profile: profiles?.[i] ?? inp.seasonalProfile ?? null,
+    covariates: opts.globalCovariates?.[i],
+  }));
+  const extra = typeof opts.globalModel === 'object' ? opts.globalModel : {};
+  const model = trainGlobal(gs, {
+    horizon: opts.horizon,
+    m,
+    cutoffFromEnd: (opts.folds ?? 3) * opts.horizon,
+    originStep: Math.max(1, Math.min(m, 7)),
+    originsPerSeries: 12,
+    horizonsPerOrigin: 4,
+    trees: 40,
+    depth: 5,
+    learningRate: 0.15,
+    clip: 8,
+    ...extra,
+  });
+  return inputs.map((inp, i) => ({ ...inp, globalForecast: (origin: number, h: number) => forecastGlobal(model, gs[i], origin, h) }));
 }
 
 /** Forecast many series; `onProgress(done, total)` is called after each one. */
@@ -291,10 +331,10 @@ export function forecastBatch(
     const m = inputs[0].seasonLength ?? defaultSeasonLength(inputs[0].freq);
     pooled = pooledProfileEndAligned(inputs, m);
   }
-  for (let i = 0; i < inputs.length; i++) {
-    const inp = inputs[i];
-    const withProfile = pooled && !inp.seasonalProfile ? { ...inp, seasonalProfile: alignProfile(pooled, inp.values.length) } : inp;
-    out.push(forecastSeries(withProfile, opts));
+  let prepared = inputs.map((inp) => (pooled && !inp.seasonalProfile ? { ...inp, seasonalProfile: alignProfile(pooled!, inp.values.length) } : inp));
+  if (opts.globalModel) prepared = withGlobalModel(prepared, opts);
+  for (let i = 0; i < prepared.length; i++) {
+    out.push(forecastSeries(prepared[i], opts));
     onProgress?.(i + 1, inputs.length);
   }
   return out;

@@ -77,7 +77,6 @@ export function trainGbm(X: Float64Array, y: Float64Array, nFeat: number, opts: 
       idx[i] = i;
     }
     const feat = new Int32Array(maxNodes).fill(-1);
-    const thrBin = new Int32Array(maxNodes);
     const thr = new Float64Array(maxNodes);
     const left = new Int32Array(maxNodes).fill(-1);
     const right = new Int32Array(maxNodes).fill(-1);
@@ -154,7 +153,6 @@ export function trainGbm(X: Float64Array, y: Float64Array, nFeat: number, opts: 
         const l = nodes++;
         const r = nodes++;
         feat[node] = bf;
-        thrBin[node] = bb;
         thr[node] = edges[bf][bb];
         left[node] = l;
         right[node] = r;
@@ -187,7 +185,6 @@ export function trainGbm(X: Float64Array, y: Float64Array, nFeat: number, opts: 
       value[node] = v;
       for (let k = start[node]; k < end[node]; k++) pred[idx[k]] += v;
     }
-    void thrBin;
     trees.push({ feat: feat.slice(0, nodes), thr: thr.slice(0, nodes), left: left.slice(0, nodes), right: right.slice(0, nodes), value: value.slice(0, nodes) });
   }
   return { base, nFeat, trees };

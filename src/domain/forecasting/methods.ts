@@ -13,6 +13,8 @@ export interface MethodContext {
   aggLevel: number;
   /** Set by the full-sample 'ets' fit so that back-test folds refit the same form. */
   etsForm?: EtsForm;
+  /** Global model forecast for this series from an origin (enables 'gbm'). */
+  globalForecast?: (origin: number, horizon: number) => Float64Array;
   /** Rates already computed for this series (flat and '-s' variants share them). */
   cache?: Map<string, number>;
 }
@@ -54,6 +56,10 @@ function sesRate(y: Float64Array): number {
 
 export const METHODS: Record<MethodName, MethodFn> = {
   zero: (_y, h) => ({ mean: new Float64Array(h) }),
+  gbm: (y, h, c) =>
+    c.globalForecast
+      ? { mean: c.globalForecast(y.length, h), detail: 'global gradient-boosted trees trained across the batch' }
+      : { mean: shaped(movingAverageForecast(y, 1, maWindow(c.freq))[0], h, y.length, c), detail: 'no global model given: ma-s' },
   naive: (y, h) => ({ mean: naiveForecast(y, h) }),
   snaive: (y, h, c) => ({ mean: seasonalNaiveForecast(y, h, c.m) }),
   'snaive-level': (y, h, c) => ({ mean: seasonalNaiveLevelForecast(y, h, c.m, maWindow(c.freq)) }),

@@ -29,42 +29,64 @@ export function logGamma(x: number): number {
 const RATIO_GRID = [1, 1.3, 1.7, 2.2, 3, 4, 5.5, 7.5, 10, 14, 20, 28, 40, 60, 90, 140, 256];
 
 /**
- * Variance-to-mean ratio of a negative binomial (var = ratio·mean) by maximum likelihood of the
- * back-test actuals given the back-test forecasts as means (grid search; 1 = Poisson). Forecasts of
- * 0 are floored at a small rate so that an unexpected sale is unlikely, not impossible.
+ * Negative-binomial log-likelihood (up to a constant) of back-test actuals given the back-test
+ * forecasts as means, for every ratio of RATIO_GRID (var = ratio·mean; 1 = Poisson), split into
+ * `segments` equal parts (the folds): row s holds segment s. Forecasts of 0 are floored at a small
+ * rate so that an unexpected sale is unlikely, not impossible. Likelihoods add over segments, so one
+ * table gives the full fit and every leave-one-fold-out fit.
  */
-export function fitCountRatio(actual: Float64Array, forecast: Float64Array): number {
+export function countLogLikTable(actual: Float64Array, forecast: Float64Array, segments = 1): Float64Array {
+  const G = RATIO_GRID.length;
+  const table = new Float64Array(segments * G);
   let sf = 0;
   let c = 0;
   for (let i = 0; i < actual.length; i++) if (actual[i] === actual[i]) { sf += Math.max(0, forecast[i]); c++; }
-  if (c === 0) return 1;
+  if (c === 0) return table;
   const floor = Math.max(1e-3, (0.05 * sf) / c);
-  let best = 1;
-  let bestLl = -Infinity;
-  // log Γ(a + r) − log Γ(r) = Σ_{j<a} log(r + j) for integer a (cheap: most actuals are 0 or small);
-  // log(a!) is the same for every ratio and left out.
-  for (const ratio of RATIO_GRID) {
-    let ll = 0;
+  const len = actual.length / segments;
+  for (let g = 0; g < G; g++) {
+    const ratio = RATIO_GRID[g];
     const lq = Math.log(1 / ratio);
     const l1q = Math.log(1 - 1 / ratio);
     for (let i = 0; i < actual.length; i++) {
       const a = actual[i];
       if (a !== a) continue;
       const mu = Math.max(floor, forecast[i]);
-      if (ratio === 1) ll += a * Math.log(mu) - mu;
+      let ll = 0;
+      if (ratio === 1) ll = a * Math.log(mu) - mu;
       else {
+        // log Γ(a + r) − log Γ(r) = Σ_{j<a} log(r + j) for integer a; log(a!) is the same for every ratio.
         const r = mu / (ratio - 1);
-        if (a > 4) ll += logGamma(a + r) - logGamma(r);
+        if (a > 4) ll = logGamma(a + r) - logGamma(r);
         else for (let j = 0; j < a; j++) ll += Math.log(r + j);
         ll += r * lq + a * l1q;
       }
+      table[Math.floor(i / len) * G + g] += ll;
     }
+  }
+  return table;
+}
+
+/** Maximum-likelihood ratio from a `countLogLikTable`, optionally leaving one segment out. */
+export function bestRatio(table: Float64Array, exclude = -1): number {
+  const G = RATIO_GRID.length;
+  const S = table.length / G;
+  let best = 1;
+  let bestLl = -Infinity;
+  for (let g = 0; g < G; g++) {
+    let ll = 0;
+    for (let s = 0; s < S; s++) if (s !== exclude) ll += table[s * G + g];
     if (ll > bestLl) {
       bestLl = ll;
-      best = ratio;
+      best = RATIO_GRID[g];
     }
   }
   return best;
+}
+
+/** Variance-to-mean ratio of a negative binomial by maximum likelihood (grid; 1 = Poisson). */
+export function fitCountRatio(actual: Float64Array, forecast: Float64Array): number {
+  return bestRatio(countLogLikTable(actual, forecast, 1));
 }
 
 /** True when every observed value is a non-negative integer (unit sales): use a count distribution. */
@@ -77,7 +99,8 @@ export function isCountSeries(y: Float64Array): boolean {
 }
 
 /** Estimate the dispersion from paired actuals / forecasts (NaN actuals skipped). */
-export function dispersionFrom(actual: Float64Array, forecast: Float64Array, counts: boolean): Dispersion | null {
+/** `ratio` (counts only) skips the likelihood fit when it was computed already (see countLogLikTable). */
+export function dispersionFrom(actual: Float64Array, forecast: Float64Array, counts: boolean, ratio?: number): Dispersion | null {
   let sse = 0;
   let sf = 0;
   let c = 0;
@@ -102,8 +125,8 @@ export function dispersionFrom(actual: Float64Array, forecast: Float64Array, cou
     return { distribution: 'normal', variance, ratio: 1, residuals };
   }
   if (!(sf > 0)) return null;
-  const ratio = fitCountRatio(actual, forecast);
-  return { distribution: ratio > 1 ? 'negbin' : 'poisson', variance, ratio };
+  const r = ratio ?? fitCountRatio(actual, forecast);
+  return { distribution: r > 1 ? 'negbin' : 'poisson', variance, ratio: r };
 }
 
 /** Fallback when no back-test is possible: the spread of the recent observed values around their mean. */

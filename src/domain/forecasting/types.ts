@@ -18,6 +18,11 @@ export interface SeriesInput {
    * see `profileIndex`. `forecastBatch` computes one when all series end on the same period.
    */
   seasonalProfile?: Float64Array;
+  /**
+   * Forecast of a global model trained across many series (see `forecastBatch({ globalModel })`) for
+   * this series from a given origin (history length) — enables the 'gbm' method.
+   */
+  globalForecast?: (origin: number, horizon: number) => Float64Array;
 }
 
 export type MethodName =
@@ -37,6 +42,7 @@ export type MethodName =
   | 'sba-s'
   | 'tsb-s'
   | 'imapa-s'
+  | 'gbm'
   | 'zero';
 
 export interface ForecastOptions {
