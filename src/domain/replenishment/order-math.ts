@@ -70,38 +70,52 @@ export function largestValidQtyAtMost(cap: number, packSize: number, moq: number
   return q >= Math.max(moq, 1) ? q : 0;
 }
 
+/** A fill-rate level is never set above this quantile of demand (see serviceLevelStock). */
+export const FILL_RATE_CSL_CAP = 0.999;
+
 /**
  * Level S that meets a service target over the protection interval.
  *  - cycle service level α: S = smallest s with P(D_{L+R} ≤ s) ≥ α.
  *  - fill rate β: smallest integer S with expected shortage per cycle ≤ (1 − β) × demand per cycle, where
  *    periodic review (R > 0): ESPRC = E[(D_{L+R} − S)+] − E[(D_L − S)+], demand per cycle = E[D_R];
  *    continuous review (s, Q): ESPRC = E[(D_L − s)+], demand per cycle = Q.
+ *    The fill-rate level is capped at the P99.9 quantile (maxCycleService): with a tiny mean and a huge variance
+ *    (rare giant orders) the loss-function answer would stock for the giant order.
  */
 export function serviceLevelStock(
   target: ServiceTarget,
   protection: DemandDistribution,
-  opts: { leadOnly?: DemandDistribution; cycleDemand: number },
+  opts: { leadOnly?: DemandDistribution; cycleDemand: number; maxCycleService?: number },
 ): { value: number; why: string } {
   if (!(target.level > 0 && target.level < 1)) {
     throw new AppError('invalid', `service level must be in (0, 1), got ${target.level}`, 'service.level');
   }
   if (target.kind === 'csl') {
-    const v = Math.ceil(protection.quantile(target.level) - 1e-9);
+    const v = Math.max(0, Math.ceil(protection.quantile(target.level) - 1e-9));
     return { value: v, why: `P${pct(target.level)}` };
   }
-  const allowed = (1 - target.level) * Math.max(opts.cycleDemand, 0);
+  // A hair of tolerance: the loss of a continuous tail never reaches exactly 0 in floating point.
+  const allowed = (1 - target.level) * Math.max(opts.cycleDemand, 0) + 1e-9 * (1 + protection.mean);
   const lead = opts.leadOnly;
   const esprc = (s: number): number =>
     protection.expectedShortage(s) - (lead ? lead.expectedShortage(s) : 0);
   if (esprc(0) <= allowed) return { value: 0, why: `fill ${pct(target.level)} %` };
-  // esprc is non-increasing in s: bisection on integers.
+  // esprc is non-increasing in s: bisection on integers, capped far in the tail.
   let lo = 0;
-  let hi = Math.max(1, Math.ceil(protection.mean + 10 * Math.sqrt(protection.variance) + 10));
-  while (esprc(hi) > allowed) hi *= 2;
+  const sd = Math.sqrt(protection.variance);
+  let hi = Math.max(1, Math.ceil(protection.mean + 10 * sd + 10));
+  const cap = Math.ceil(protection.mean + 200 * sd + 100);
+  while (esprc(hi) > allowed && hi < cap) hi = Math.min(hi * 2, cap);
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (esprc(mid) <= allowed) hi = mid;
     else lo = mid;
+  }
+  // Guard for very lumpy demand (tiny mean, huge variance): the fill-rate answer would stock for rare giant orders.
+  const capLevel = opts.maxCycleService ?? FILL_RATE_CSL_CAP;
+  const capped = Math.max(0, Math.ceil(protection.quantile(capLevel) - 1e-9));
+  if (hi > capped) {
+    return { value: capped, why: `P${pct(capLevel)} (fill ${pct(target.level)} % would need ${fmtNum(hi)}: demand too lumpy)` };
   }
   return { value: hi, why: `fill ${pct(target.level)} % (≤ ${fmtNum(allowed)} units short per cycle)` };
 }

@@ -85,7 +85,7 @@ export function computePolicy(input: PolicyInput): PolicyResult {
       break;
     }
     case 'jit': {
-      S = Math.ceil(ltd.mean - 1e-9);
+      S = Math.max(0, Math.ceil(ltd.mean - 1e-9));
       s = S;
       sWhy = SWhy = `JIT target ${fmtNum(S)} = forecast of ${days}-day demand, no safety stock`;
       raw = S - ip.value;

@@ -18,6 +18,8 @@ export interface StockProjection {
   daysUntilStockout: number | null;
   /** True when the stockout comes before an order placed today could arrive (stockoutDay < lead time). */
   alert: boolean;
+  /** Open PO quantity whose expected day has passed (expectedDay < 0): an overdue-PO alert for the caller. */
+  overdueQty: number;
   why: string;
 }
 
@@ -34,7 +36,9 @@ export function projectStock(input: {
     throw new AppError('invalid', `horizon must be between 1 and the forecast length ${forecast.mean.length}`, 'horizonDays');
   }
   const receipts = new Float64Array(H);
+  let overdueQty = 0;
   for (const o of stock.openOrders) {
+    if (o.expectedDay < 0) overdueQty += o.qty;
     if (o.expectedDay < 0 && input.ignoreOverdue) continue;
     const d = Math.max(0, Math.floor(o.expectedDay));
     if (d < H) receipts[d] += o.qty;
@@ -62,5 +66,6 @@ export function projectStock(input: {
       ? `, before an order placed today could arrive (lead time ${fmtNum(leadTimeDays)} days)`
       : `; an order placed within ${fmtNum(stockoutDay - leadTimeDays)} days still arrives in time`;
   }
-  return { curve, receipts, stockoutDay, daysUntilStockout: daysUntil, alert, why };
+  if (overdueQty > 0) why += `; ${fmtNum(overdueQty)} units on overdue POs${input.ignoreOverdue ? ' not counted' : ' counted as arriving today'}`;
+  return { curve, receipts, stockoutDay, daysUntilStockout: daysUntil, alert, overdueQty, why };
 }

@@ -101,7 +101,10 @@ function topUp(lines: WorkLine[], s: Supplier, maxRatio: number): string | null 
     i++;
     if (i > 1e6) return null;
   }
-  for (const l of ordered) if (l.value > 0) l.why = l.why.replace(/ → order [^;]*$/, '') + ` → order ${fmtNum(l.qty)}`;
+  for (const l of ordered) {
+    const before = l.why.match(/ → order ([\d,]+)/)?.[1];
+    if (before !== undefined && before !== fmtNum(l.qty)) l.why += `; topped up to ${fmtNum(l.qty)} for the supplier minimum`;
+  }
   return `topped up from ${fmtNum(needed)} to the supplier minimum ${fmtNum(s.minOrderValue)} ${s.currency}`;
 }
 

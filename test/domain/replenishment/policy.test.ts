@@ -99,6 +99,18 @@ describe('reorder points at a service level', () => {
     const s = serviceLevelStock({ kind: 'fill', level: 0.99 }, normalDistribution(50, 10), { cycleDemand: 100 });
     assert.equal(s.value, 60);
   });
+  test('fill-rate level is capped at P99.9 for very lumpy demand, and says so', () => {
+    const p = computePolicy({
+      forecast: { mean: new Float64Array(15).fill(0.01), dispersion: { horizonErrorSd: new Float64Array(15).map((_, i) => 50 * Math.sqrt(i + 1)) } },
+      supplier: sup(7),
+      stock: noStock(),
+      params: { kind: 'rs', service: { kind: 'fill', level: 0.95 }, reviewDays: 7 },
+    });
+    assert.equal(p.orderUpTo.value, 0);
+    assert.match(p.summary, /^S 0 = P99.9 \(fill 95 % would need [\d,]+: demand too lumpy\)/);
+    const dist = normalDistribution(50, 10);
+    assert.equal(serviceLevelStock({ kind: 'fill', level: 0.999999 }, dist, { cycleDemand: 1, maxCycleService: 0.99 }).value, Math.ceil(50 + 10 * 2.3263478740408408));
+  });
   test('newsvendor critical fractile: cu 3, co 1 → P75', () => {
     const q = newsvendorQuantity(normalDistribution(100, 20), 3, 1);
     assert.ok(Math.abs(q.value - (100 + 20 * 0.6744897501960817)) < 1e-9);

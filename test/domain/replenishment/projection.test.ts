@@ -32,6 +32,8 @@ describe('projected stock and days until stockout', () => {
     assert.equal(p.stockoutDay, null);
     assert.equal(p.alert, false);
     assert.equal(p.curve[19], 60);
+    assert.equal(p.overdueQty, 100);
+    assert.match(p.why, /100 units on overdue POs counted as arriving today/);
     const q = projectStock({ stock, forecast: forecast(2), leadTimeDays: 3, ignoreOverdue: true });
     assert.equal(q.stockoutDay, 0);
     assert.equal(q.alert, true);

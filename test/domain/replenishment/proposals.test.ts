@@ -46,6 +46,7 @@ describe('purchase-order proposals', () => {
     assert.deepEqual(up.orders[0].lines.map((l) => [l.itemId, l.qty]), [['a', 50], ['b', 50]]);
     assert.equal(up.orders[0].total, 100);
     assert.match(up.orders[0].why, /topped up from 60 to the supplier minimum 100 EUR/);
+    assert.match(up.orders[0].lines[0].why, /need 30 → order 30 \(3 × 10\); topped up to 50 for the supplier minimum$/);
     const held = draftPurchaseOrders([cand('a', 'S1', 20, 9, 1)], [s], { maxTopUpRatio: 1 });
     assert.equal(held.orders.length, 0);
     assert.match(held.skipped[0].reason, /below its minimum 100/);
