@@ -20,6 +20,9 @@ export interface MarkdownInput {
   daysToTarget: number;
   elasticity: number;
   elasticitySd?: number;
+  /** Units that must be sold by the target date for the offer to "clear" (default: all on hand). Pass
+   * the excess to clear only that, with `salvageValue` set to what a remaining unit is still worth. */
+  clearUnits?: number;
 }
 
 export interface MarkdownOptions {
@@ -31,7 +34,7 @@ export interface MarkdownOptions {
   demand?: 'deterministic' | 'poisson';
   /** Value per leftover unit at the target date (default 0: written off). */
   salvageValue?: number;
-  /** Units allowed to remain at the target date and still count as cleared. Default 0.5. */
+  /** Units short of the clearing target still counted as cleared. Default 0.5. */
   leftoverTolerance?: number;
   /** Never price below cost (default false: clearing may sell below cost). */
   floorAtCost?: boolean;
@@ -134,7 +137,7 @@ export function evaluateMarkdown(input: MarkdownInput, depth: number, opts: Mark
     leftover,
     revenue: revenue + salvage * leftover,
     margin: revenue - cost * sold + (salvage - cost) * leftover,
-    clears: leftover <= tol,
+    clears: sold >= Math.min(stock, input.clearUnits ?? stock) - tol,
   };
 }
 

@@ -69,6 +69,15 @@ describe('elasticity: log-log with time effects and empirical-Bayes pooling', ()
     for (const it of good) assert.ok(Math.abs(it.shrunk - truth(it.sku)) < 0.3, `${it.sku} ${it.shrunk}`);
   });
 
+  test('per-category week effects, the robust τ and a fixed τ also recover the categories', () => {
+    for (const opts of [{ timeEffects: 'category' as const }, { tau: 'robust' as const }, { tau: 0.2 }]) {
+      const f = fitElasticities(panel, opts);
+      const g = (c: string) => f.categories.find((x) => x.category === c)!;
+      assert.ok(Math.abs(g('A').mean + 1.8) < 0.2 && Math.abs(g('B').mean + 0.8) < 0.2, `${JSON.stringify(opts)}: ${g('A').mean} ${g('B').mean}`);
+    }
+    assert.equal(fitElasticities(panel, { tau: 0.2 }).global.tau, 0.2);
+  });
+
   test('without the time control the promotion-into-season confound biases the estimate', () => {
     const naive = fitElasticities(panel, { timeEffects: 'none' });
     const a = naive.categories.find((g) => g.category === 'A')!;

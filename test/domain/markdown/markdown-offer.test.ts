@@ -50,6 +50,13 @@ describe('markdown optimiser', () => {
     close(o.chosen.depth, 0.295);
     close(o.chosen.revenue, 705, 1e-6);
   });
+  test('clearing only the excess: what remains keeps its value', () => {
+    // must sell ≥ 70 by the target; leftover worth 8: 20 % → 625 + 21.9 × 8 = 800 beats 30 % (700)
+    const o = optimiseMarkdown({ ...base, clearUnits: 70 }, { demand: 'deterministic', salvageValue: 8 });
+    assert.equal(o.chosen.depth, 0.2);
+    close(o.chosen.revenue, 625 + (100 - 78.125) * 8);
+    assert.equal(o.candidates.find((c) => c.depth === 0.1)!.clears, false); // 61.7 < 70
+  });
   test('salvage value and margin objective', () => {
     // 4 days, nothing clears; leftover worth 6 a unit: no markdown (20 × 10 + 80 × 6 = 680) beats 50 % (80 × 5 + 20 × 6 = 520)
     const o = optimiseMarkdown({ ...base, daysToTarget: 4 }, { demand: 'deterministic', salvageValue: 6 });
