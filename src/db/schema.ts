@@ -133,6 +133,12 @@ export interface StockLevelsTable {
   low_threshold: number | null;
   last_movement_at: Timestamp | null;
   last_sale_at: Timestamp | null;
+  /** Copies kept by triggers for the inventory listing (migration 0002). */
+  sku: Generated<string>;
+  name: Generated<string>;
+  category: Generated<string>;
+  status: Generated<string>;
+  location_code: Generated<string>;
 }
 export interface StockMovementsTable {
   id: Generated<number>;

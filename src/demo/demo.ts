@@ -129,6 +129,7 @@ export async function loadDemo(services: AppServices, dataDir: string, onProgres
     await trx.insertInto('settings').values({ key: 'demo.provenance', value: JSON.stringify(provenance) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(provenance), updated_at: new Date() })).execute();
     return `${plan.products.length.toLocaleString()} gift products with ${moves.length.toLocaleString()} movements (${plan.invoices.length.toLocaleString()} invoices), ${fashion.length.toLocaleString()} clothing products`;
   });
+  await sql`analyze`.execute(db);
   return { ms: Date.now() - t0, summary };
 }
 

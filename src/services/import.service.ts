@@ -80,6 +80,8 @@ export class ImportService {
         written = 0;
       }
     }
+    // Fresh planner statistics after a bulk load (PGlite has no autovacuum to do it).
+    if (written > 0) await sql`analyze`.execute(this.db);
     bad.sort((a, b) => a.line - b.line);
     return { kind, file, rows: rows.length + bad.length, written, bad, committed: written > 0, ms: Date.now() - t0 };
   }

@@ -21,64 +21,72 @@ export interface InventoryQuery {
 }
 
 const sortColumn: Record<InventorySort, string> = {
-  sku: 'p.sku',
-  name: 'p.name',
-  category: 'p.category',
-  location: 'l.code',
-  on_hand: 's.on_hand',
-  reserved: 's.reserved',
-  available: '(s.on_hand - s.reserved)',
-  threshold: 's.low_threshold',
-  last_movement_at: 's.last_movement_at',
+  sku: 'sku',
+  name: 'name',
+  category: 'category',
+  location: 'location_code',
+  on_hand: 'on_hand',
+  reserved: 'reserved',
+  available: '(on_hand - reserved)',
+  threshold: 'low_threshold',
+  last_movement_at: 'last_movement_at',
 };
+
+/** Above this many matching rows the listing's total is PostgreSQL's estimate (like "about 50,000"), not a count. */
+export const EXACT_COUNT_LIMIT = 10_000;
 
 /** Read side of the ledger: paged lists for the dashboard and the API. */
 export class StockQueryService {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** One table (stock_levels with its trigger-kept copies of product fields), so each sort/filter is an index walk. */
   async inventory(q: InventoryQuery) {
-    let qb = this.db
-      .selectFrom('stock_levels as s')
-      .innerJoin('products as p', 'p.id', 's.product_id')
-      .innerJoin('locations as l', 'l.id', 's.location_id');
+    let qb = this.db.selectFrom('stock_levels as s');
     if (q.q) {
       const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      qb = qb.where((eb) => eb.or([eb('p.sku', '=', q.q!), eb(sql`lower(p.name)`, 'like', like), eb(sql`lower(p.sku)`, 'like', like), eb('p.barcode', '=', q.q!)]));
+      qb = qb.where((eb) => eb.or([eb('s.sku', '=', q.q!), eb(sql`lower(s.name)`, 'like', like), eb(sql`lower(s.sku)`, 'like', like)]));
     }
-    if (q.category) qb = qb.where('p.category', '=', q.category);
-    if (q.location) qb = qb.where('l.code', '=', q.location);
-    if (q.status) qb = qb.where('p.status', '=', q.status);
+    if (q.category) qb = qb.where('s.category', '=', q.category);
+    if (q.location) qb = qb.where('s.location_code', '=', q.location);
+    if (q.status) qb = qb.where('s.status', '=', q.status);
     if (q.alert === 'low') qb = qb.where(sql<boolean>`s.on_hand - s.reserved < s.low_threshold`);
     if (q.alert === 'out') qb = qb.where(sql<boolean>`s.on_hand - s.reserved <= 0`);
     if (q.alert === 'negative') qb = qb.where('s.on_hand', '<', 0);
-    const order = sql.raw(`${sortColumn[q.sort ?? 'sku']} ${q.desc ? 'desc' : 'asc'} nulls last, p.sku, l.code`);
-    const rows = await qb
+    const dir = q.desc ? 'desc' : 'asc';
+    const primary = sortColumn[q.sort ?? 'sku'];
+    const order = sql.raw(primary === 'sku' ? `sku ${dir}, location_code ${dir}` : `${primary} ${dir}${q.sort === 'threshold' || q.sort === 'last_movement_at' ? ' nulls last' : ''}, sku ${dir}, location_code ${dir}`);
+    const items = await qb
       .select([
-        'p.sku',
-        'p.name',
-        'p.category',
-        'p.status',
-        'p.price',
-        'p.cost',
-        'l.code as location',
+        's.sku',
+        's.name',
+        's.category',
+        's.status',
+        's.location_code as location',
         's.on_hand as onHand',
         's.reserved',
         sql<number>`s.on_hand - s.reserved`.as('available'),
         's.low_threshold as lowThreshold',
         's.last_movement_at as lastMovementAt',
         's.last_sale_at as lastSaleAt',
-        sql<number>`count(*) over ()`.as('total'),
       ])
       .orderBy(order)
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize)
       .execute();
-    let total = rows[0]?.total ?? 0;
-    if (rows.length === 0 && q.page > 1) {
-      const c = await qb.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
-      total = Number(c?.n ?? 0);
+    // Counting 50,000 rows on every page costs more than the page itself: count exactly up to a bound,
+    // then estimate (the page links need a size, not an audit figure).
+    const counted = await qb.select(sql<number>`1`.as('one')).limit(EXACT_COUNT_LIMIT + 1).execute();
+    let total = counted.length;
+    let totalExact = true;
+    if (total > EXACT_COUNT_LIMIT) {
+      totalExact = false;
+      const filtered = Boolean(q.q || q.category || q.location || q.status || q.alert);
+      // Unfiltered: the table's size from the planner's statistics (imports run ANALYZE); filtered: "more than".
+      const est = filtered ? null : await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = 'stock_levels'::regclass`.execute(this.db);
+      const n = est?.rows[0]?.n ?? -1;
+      total = Math.max(EXACT_COUNT_LIMIT + 1, Math.round(n), (q.page - 1) * q.pageSize + items.length);
     }
-    return { items: rows.map(({ total: _t, ...r }) => r), total: Number(total), page: q.page, pageSize: q.pageSize };
+    return { items, total, totalExact, page: q.page, pageSize: q.pageSize };
   }
 
   async productStock(sku: string) {
