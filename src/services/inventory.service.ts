@@ -7,6 +7,7 @@ import {
   movementSums,
   openLowStockAlerts,
   type MovementRow,
+  type SaleHeader,
 } from '../db/repositories/stock.repository.ts';
 import { balancesAfter, checkSign, crossedBelow, netByItem, type MovementKind } from '../domain/inventory/movement-rules.ts';
 import { findImbalances } from '../domain/inventory/ledger-check.ts';
@@ -66,7 +67,7 @@ export class InventoryService {
           occurredAt: at,
         });
       });
-      return this.apply(trx, actor, rows, products, locations);
+      return (await this.apply(trx, actor, rows, products, locations)).movements;
     });
   }
 
@@ -83,7 +84,7 @@ export class InventoryService {
         row(p.id, locations.get(t.from)!.id, 'transfer_out', -t.qty, base),
         row(p.id, locations.get(t.to)!.id, 'transfer_in', t.qty, base),
       ];
-      return { transferRef: ref, movements: await this.apply(trx, actor, rows, products, locations) };
+      return { transferRef: ref, movements: (await this.apply(trx, actor, rows, products, locations)).movements };
     });
   }
 
@@ -106,7 +107,7 @@ export class InventoryService {
         .map((c) => ({ c, p: products.get(c.sku)!, delta: c.counted - (onHand.get(products.get(c.sku)!.id) ?? 0) }))
         .filter((x) => x.delta !== 0)
         .map((x) => row(x.p.id, loc.id, 'stocktake', x.delta, { unitCost: x.p.cost, reason: s.reason ?? 'stocktake', occurredAt: at }));
-      const movements = rows.length ? await this.apply(trx, actor, rows, products, locations, true) : [];
+      const movements = rows.length ? (await this.apply(trx, actor, rows, products, locations, true)).movements : [];
       return { counted: s.counts.length, changed: movements.length, movements };
     });
   }
@@ -130,7 +131,7 @@ export class InventoryService {
         }),
       ];
       const { products, locations } = await this.namesOf(trx, [m.product_id], [m.location_id]);
-      const [mv] = await this.apply(trx, actor, rows, products, locations, true);
+      const [mv] = (await this.apply(trx, actor, rows, products, locations, true)).movements;
       return mv;
     });
   }
@@ -147,20 +148,12 @@ export class InventoryService {
       const at = s.occurredAt ?? new Date();
       const priced = s.lines.map((l) => ({ ...l, p: products.get(l.sku)!, unitPrice: l.unitPrice ?? products.get(l.sku)!.price }));
       const total = round2(priced.reduce((a, l) => a + l.qty * l.unitPrice, 0));
-      const sale = await trx
-        .insertInto('sales')
-        .values({ location_id: loc.id, customer_id: customerId, order_ref: s.orderRef ?? null, channel: s.channel ?? 'pos', occurred_at: at, total, created_by: actor.id })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-        .catch((e) => {
-          if ((e as { code?: string }).code === '23505') throw new AppError('conflict', `order ${s.orderRef} was already recorded at ${s.location}`, 'orderRef');
-          throw e;
-        });
-      const saleId = Number(sale.id);
-      const rows = priced.map((l) =>
-        row(l.p.id, loc.id, 'sale', -l.qty, { unitCost: l.p.cost, unitPrice: l.unitPrice, saleId, occurredAt: at }),
-      );
-      const movements = await this.apply(trx, actor, rows, products, locations);
+      const rows = priced.map((l) => row(l.p.id, loc.id, 'sale', -l.qty, { unitCost: l.p.cost, unitPrice: l.unitPrice, occurredAt: at }));
+      const header = { locationId: loc.id, customerId, orderRef: s.orderRef ?? null, channel: s.channel ?? 'pos', occurredAt: at, total };
+      const { movements, saleId } = await this.apply(trx, actor, rows, products, locations, false, header).catch((e) => {
+        if ((e as { code?: string }).code === '23505') throw new AppError('conflict', `order ${s.orderRef} was already recorded at ${s.location}`, 'orderRef');
+        throw e;
+      });
       return { id: saleId, location: s.location, customer: s.customer ?? null, orderRef: s.orderRef ?? null, occurredAt: at, total, movements };
     });
   }
@@ -194,7 +187,7 @@ export class InventoryService {
         });
       });
       const { products, locations } = await this.namesOf(trx, rows.map((x) => x.productId), [sale.location_id]);
-      return { saleId, movements: await this.apply(trx, actor, rows, products, locations) };
+      return { saleId, movements: (await this.apply(trx, actor, rows, products, locations)).movements };
     });
   }
 
@@ -230,7 +223,8 @@ export class InventoryService {
     products: Map<string, { id: number; sku: string }>,
     locations: Map<string, { id: number; code: string }>,
     allowNegative = false,
-  ): Promise<PostedMovement[]> {
+    sale?: SaleHeader,
+  ): Promise<{ movements: PostedMovement[]; saleId: number | null }> {
     const deltas = netByItem(rows);
     const skuOf = new Map([...products.values()].map((p) => [p.id, p.sku]));
     const codeOf = new Map([...locations.values()].map((l) => [l.id, l.code]));
@@ -256,7 +250,7 @@ export class InventoryService {
     }
     const final = new Map(levels.map((l) => [`${l.productId}:${l.locationId}`, l.onHand]));
     const balances = balancesAfter(rows, final);
-    const ids = await insertMovements(trx, rows, balances, actor);
+    const { ids, saleId } = await insertMovements(trx, rows, balances, actor, sale);
     const deltaOf = new Map(deltas.map((d) => [`${d.productId}:${d.locationId}`, d.delta]));
     const low = levels
       .filter((l) => {
@@ -265,7 +259,7 @@ export class InventoryService {
       })
       .map((l) => ({ productId: l.productId, locationId: l.locationId, available: l.onHand - l.reserved, threshold: l.lowThreshold! }));
     await openLowStockAlerts(trx, low);
-    return rows.map((r, i) => ({
+    const movements = rows.map((r, i) => ({
       id: ids[i],
       sku: skuOf.get(r.productId)!,
       location: codeOf.get(r.locationId)!,
@@ -273,6 +267,7 @@ export class InventoryService {
       qty: r.qty,
       balanceAfter: balances[i],
     }));
+    return { movements, saleId };
   }
 
   private async forceLevels(trx: Trx, deltas: { productId: number; locationId: number; delta: number }[], at: Date) {
@@ -287,17 +282,25 @@ export class InventoryService {
 
   /** SKUs and location codes to ids (one query each); unknown ones are a 404 naming the first. */
   private async resolve(trx: Trx, skus: string[], codes: string[], skuField: (i: number) => string = (i) => `lines.${i}.sku`) {
-    const [ps, ls] = await Promise.all([
-      trx.selectFrom('products').select(['id', 'sku', 'price', 'cost', 'status']).where('sku', 'in', [...new Set(skus)]).execute(),
-      trx.selectFrom('locations').select(['id', 'code']).where('code', 'in', [...new Set(codes)]).execute(),
-    ]);
+    const ps = await trx.selectFrom('products').select(['id', 'sku', 'price', 'cost', 'status']).where('sku', 'in', [...new Set(skus)]).execute();
     const products = new Map(ps.map((p) => [p.sku, p]));
-    const locations = new Map(ls.map((l) => [l.code, l]));
+    const locations = await this.locationsByCode(trx, codes);
     const missingSku = skus.findIndex((s) => !products.has(s));
     if (missingSku >= 0) throw new AppError('not_found', `unknown SKU ${skus[missingSku]}`, skuField(missingSku));
     const missingLoc = codes.find((c) => !locations.has(c));
     if (missingLoc !== undefined) throw new AppError('not_found', `unknown location ${missingLoc}`, 'location');
     return { products, locations };
+  }
+
+  /** Location codes never change and locations are never deleted, so code → id is cached (a miss asks the database). */
+  private locationCache = new Map<string, { id: number; code: string }>();
+  private async locationsByCode(trx: Trx, codes: string[]) {
+    const missing = [...new Set(codes)].filter((c) => !this.locationCache.has(c));
+    if (missing.length) {
+      const ls = await trx.selectFrom('locations').select(['id', 'code']).where('code', 'in', missing).execute();
+      for (const l of ls) this.locationCache.set(l.code, l);
+    }
+    return new Map(codes.filter((c) => this.locationCache.has(c)).map((c) => [c, this.locationCache.get(c)!]));
   }
 
   private async namesOf(trx: Trx, productIds: number[], locationIds: number[]) {

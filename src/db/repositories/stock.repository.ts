@@ -60,13 +60,42 @@ export async function addToLevels(
   }));
 }
 
+export interface SaleHeader {
+  locationId: number;
+  customerId: number | null;
+  orderRef: string | null;
+  channel: string;
+  occurredAt: Date;
+  total: number;
+}
+
+/**
+ * Appends movements; with a sale header, the sale row is inserted by the same statement and its id set on
+ * every movement (one round trip fewer per sale: PGlite pays ~0.5 ms per statement).
+ */
 export async function insertMovements(
   trx: Trx,
   rows: MovementRow[],
   balances: number[],
   actor: { id: number | null; label: string },
-): Promise<number[]> {
+  sale?: SaleHeader,
+): Promise<{ ids: number[]; saleId: number | null }> {
   const col = <K extends keyof MovementRow>(k: K) => rows.map((r) => r[k]);
+  if (sale) {
+    const r = await sql<{ id: number; sale_id: number }>`
+      with s as (
+        insert into sales (location_id, customer_id, order_ref, channel, occurred_at, total, created_by)
+        values (${sale.locationId}, ${sale.customerId}, ${sale.orderRef}, ${sale.channel}, ${sale.occurredAt}, ${sale.total}, ${actor.id})
+        returning id)
+      insert into stock_movements (product_id, location_id, kind, qty, balance_after, unit_cost, unit_price, reason,
+        sale_id, reverses_id, transfer_ref, occurred_at, actor_id, actor)
+      select u.p, u.l, u.k, u.q, u.b, u.c, u.pr, u.r, (select id from s), null, null, u.t, ${actor.id}::int, ${actor.label}::text from unnest(
+        ${col('productId')}::int[], ${col('locationId')}::int[], ${col('kind')}::text[], ${col('qty')}::int[],
+        ${balances}::int[], ${col('unitCost')}::numeric[], ${col('unitPrice')}::numeric[], ${col('reason')}::text[],
+        ${col('occurredAt').map((d) => d.toISOString())}::timestamptz[]) as u(p, l, k, q, b, c, pr, r, t)
+      returning id, sale_id`.execute(trx);
+    return { ids: r.rows.map((x) => Number(x.id)), saleId: Number(r.rows[0].sale_id) };
+  }
   const r = await sql<{ id: number }>`
     insert into stock_movements (product_id, location_id, kind, qty, balance_after, unit_cost, unit_price, reason,
       sale_id, reverses_id, transfer_ref, occurred_at, actor_id, actor)
@@ -76,7 +105,7 @@ export async function insertMovements(
       ${col('saleId')}::bigint[], ${col('reversesId')}::bigint[], ${col('transferRef')}::uuid[],
       ${col('occurredAt').map((d) => d.toISOString())}::timestamptz[])
     returning id`.execute(trx);
-  return r.rows.map((x) => Number(x.id));
+  return { ids: r.rows.map((x) => Number(x.id)), saleId: null };
 }
 
 export async function openLowStockAlerts(
