@@ -10,7 +10,7 @@ import type { Csr } from './types.ts';
 export interface EaseOptions {
   /** L2 regularisation λ. Default 200. */
   lambda?: number;
-  /** Model at most this many items (by number of customers). Default 2,500. */
+  /** Model at most this many items (by number of customers). Default 2,000. */
   maxItems?: number;
 }
 
@@ -25,7 +25,7 @@ export interface EaseModel {
 
 export function trainEase(d: InteractionData, opts: EaseOptions = {}): EaseModel {
   const lambda = opts.lambda ?? 200;
-  const maxItems = opts.maxItems ?? 2500;
+  const maxItems = opts.maxItems ?? 2000;
   const x: Csr = d.counts;
   const nItems = x.cols;
   const buyers = new Int32Array(nItems);

@@ -4,6 +4,7 @@
  */
 import { decay, type InteractionData } from './interactions.ts';
 import { csrFromTriplets, rowCosineTopK, type Neighbours } from './sparse.ts';
+import { DAY_MS } from './types.ts';
 
 export interface FbtOptions {
   k?: number;
@@ -11,9 +12,9 @@ export interface FbtOptions {
   alpha?: number;
   /** Pairs seen in fewer baskets are ignored. Default 2. */
   minCount?: number;
-  /** Half-life of a basket's weight (ms), so that recent co-purchases count more. Default: no decay. */
+  /** Half-life of a basket's weight (ms), so that recent co-purchases count more. Default 180 days. */
   halfLife?: number;
-  /** Contributions are sim^power (power > 1 favours the strongest pairs). Default 1. */
+  /** Contributions are sim^power (power > 1 favours the strongest pairs). Default 3. */
   power?: number;
 }
 
@@ -25,7 +26,7 @@ export interface FbtModel {
 
 export function trainFbt(d: InteractionData, opts: FbtOptions = {}): FbtModel {
   const nItems = d.items.ids.length;
-  const halfLife = opts.halfLife ?? Infinity;
+  const halfLife = opts.halfLife ?? 180 * DAY_MS;
   // basket weight from its (latest) time; duplicates within a basket collapse to one
   const bt = new Float64Array(d.nBaskets);
   for (let k = 0; k < d.b.length; k++) if (d.t[k] > bt[d.b[k]]) bt[d.b[k]] = d.t[k];
@@ -43,7 +44,7 @@ export function trainFbt(d: InteractionData, opts: FbtOptions = {}): FbtModel {
     alpha: opts.alpha ?? 0.5,
     minCount: opts.minCount ?? 2,
   });
-  const power = opts.power ?? 1;
+  const power = opts.power ?? 3;
   if (power !== 1) for (let p = 0; p < neighbours.sim.length; p++) neighbours.sim[p] = Math.pow(neighbours.sim[p], power);
   return { neighbours, baskets };
 }

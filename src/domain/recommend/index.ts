@@ -17,3 +17,4 @@ export { buildInteractionData } from './interactions.ts';
 export * from './evaluate.ts';
 export { parseOnlineRetail, parseMovieLens, NON_PRODUCT_CODE } from './datasets.ts';
 export { evaluateRatings, evaluateRetail } from './evaluation-runs.ts';
+export { encodeModel, decodeModel } from './model-codec.ts';

@@ -4,9 +4,9 @@ import { mapValues, rowCosineTopK, transpose, type Neighbours } from './sparse.t
 import type { Csr } from './types.ts';
 
 export interface ItemKnnOptions {
-  /** Neighbours kept per item. Default 100. */
+  /** Neighbours kept per item. Default 50. */
   k?: number;
-  /** Added to the cosine denominator: damps similarities supported by few customers. Default 5. */
+  /** Added to the cosine denominator: damps similarities supported by few customers. Default 10. */
   shrink?: number;
 }
 
@@ -21,7 +21,7 @@ export function binary(m: Csr): Csr {
 
 export function trainItemKnn(d: InteractionData, opts: ItemKnnOptions = {}): ItemKnnModel {
   const itemsByUser = transpose(binary(d.counts));
-  return { neighbours: rowCosineTopK(itemsByUser, opts.k ?? 100, { shrink: opts.shrink ?? 5 }) };
+  return { neighbours: rowCosineTopK(itemsByUser, opts.k ?? 50, { shrink: opts.shrink ?? 10 }) };
 }
 
 /** Adds Σ_{i in history} w_i · sim(i, j) into `out` (length nItems). */

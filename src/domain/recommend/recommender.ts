@@ -102,24 +102,21 @@ export function trainRecommender(events: Interaction[] | InteractionColumns, opt
   const trend = maxNormalise(trainPopularity(d, { halfLife: (opts.trendHalfLifeDays ?? 7) * DAY_MS }));
   const buyAgain = trainBuyAgain(d, { halfLife: (opts.buyAgainHalfLifeDays ?? 365) * DAY_MS });
   progress('item-knn', 0.1);
-  const itemKnn = trainItemKnn(d, opts.itemKnn ?? { k: 50, shrink: 10 });
+  const itemKnn = trainItemKnn(d, opts.itemKnn);
   progress('frequently-bought-together', 0.2);
-  const fbt = trainFbt(d, opts.fbt ?? { k: 100, alpha: 0.5, power: 3, halfLife: 180 * DAY_MS, minCount: 2 });
+  const fbt = trainFbt(d, opts.fbt);
   let ease: EaseModel | null = null;
   let ials: IalsModel | null = null;
   if (collab === 'ease' || collab === 'ease+ials') {
     progress('ease', 0.3);
-    ease = trainEase(d, opts.ease ?? { lambda: 200, maxItems: 2000 });
+    ease = trainEase(d, opts.ease);
   }
   if (collab === 'ials' || collab === 'ease+ials') {
     progress('ials', 0.65);
     const iterations = opts.ials?.iterations ?? 10;
     ials = trainIals(d.counts, {
-      alpha: 3,
-      lambda: 30,
-      factors: 64,
-      iterations,
       ...opts.ials,
+      iterations,
       onIteration: (it, loss) => {
         opts.ials?.onIteration?.(it, loss);
         progress('ials', 0.65 + (0.35 * (it + 1)) / iterations);

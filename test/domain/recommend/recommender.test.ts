@@ -9,7 +9,7 @@ import { DAY_MS } from '../../../src/domain/recommend/types.ts';
 const T0 = Date.UTC(2024, 0, 1);
 
 /** A small shop: customers 1..30 buy candles (200) and matches (201) together; 202 sells alone; customer 1
- *  re-buys tea (100) every week; customer 2 bought a candle once; 300 is the bestseller. */
+ *  re-buys tea (100) every week; customer 2 bought a candle once; 300 is the bestseller (also 40..59). */
 function shop(): Interaction[] {
   const ev: Interaction[] = [];
   let basket = 0;
@@ -23,6 +23,7 @@ function shop(): Interaction[] {
     ev.push({ user: u, item: 300, weight: 1, time: T0 + (u + 5) * DAY_MS, basket: basket++ });
     if (u % 3 === 0) ev.push({ user: u, item: 202, weight: 1, time: T0 + (u + 9) * DAY_MS, basket: basket++ });
   }
+  for (let u = 40; u < 60; u++) ev.push({ user: u, item: 300, weight: 1, time: T0 + u * DAY_MS, basket: basket++ });
   ev.push({ user: 2, item: 200, weight: 1, time: T0 + 3 * DAY_MS, basket: basket++ });
   return ev;
 }
