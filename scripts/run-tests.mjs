@@ -2,7 +2,8 @@
 // Runs every test file under test/ with node's own test runner (through tsx for TypeScript).
 // Node 20's `--test` does not expand globs, so the files are collected here.
 // Usage: npm test [-- <substring filter>...]
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { buildWebIfStale } from './build-web.mjs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -21,6 +22,12 @@ const files = walk('test').sort().filter((f) => filters.length === 0 || filters.
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
+}
+// Browser tests serve web/dist: build it once here when it is missing or stale (only when an e2e file is
+// selected and chromium is there; otherwise those tests skip themselves).
+if (files.some((f) => f.includes(join('test', 'e2e'))) && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+  const status = buildWebIfStale();
+  if (status !== 0) process.exit(status);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const r = spawnSync(

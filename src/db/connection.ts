@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -51,6 +52,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const pglite = new PGlite({
     dataDir: opts.dir,
+    extensions: { pg_trgm },
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs },
   });
   await pglite.waitReady;

@@ -43,15 +43,16 @@ export class DashboardService {
     const dayList = Array.from({ length: days }, (_, i) => utcDay(new Date(start.getTime() + i * DAY)));
     const [sales, moves, value] = await Promise.all([
       sql<{ day: string; orders: number; revenue: number }>`
-        select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as orders, coalesce(sum(total), 0)::float8 as revenue
-        from sales where occurred_at >= ${start} and occurred_at < ${end} group by 1`.execute(this.db),
+        select to_char((occurred_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, count(*)::int as orders, coalesce(sum(total), 0)::float8 as revenue
+        from sales where occurred_at >= ${start} and occurred_at < ${end} group by (occurred_at at time zone 'UTC')::date`.execute(this.db),
       // Net stock change (at current cost) per day from the anchor window onwards, to walk the value back in time.
       sql<{ day: string; units: number; delta: number }>`
-        select to_char(m.occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day,
-          coalesce(sum(case when m.kind = 'sale' then -m.qty when m.kind = 'return' then m.qty else 0 end), 0)::int as units,
-          coalesce(sum(m.qty * p.cost), 0)::float8 as delta
-        from stock_movements m join products p on p.id = m.product_id
-        where m.occurred_at >= ${start} group by 1`.execute(this.db),
+        with m as (
+          select product_id, (occurred_at at time zone 'UTC')::date as d, sum(qty) as q,
+            sum(case when kind = 'sale' then -qty when kind = 'return' then qty else 0 end) as units
+          from stock_movements where occurred_at >= ${start} group by 1, 2)
+        select to_char(m.d, 'YYYY-MM-DD') as day, coalesce(sum(m.units), 0)::int as units, coalesce(sum(m.q * p.cost), 0)::float8 as delta
+        from m join products p on p.id = m.product_id group by m.d`.execute(this.db),
       sql<{ value: number }>`select coalesce(sum(s.on_hand * p.cost), 0)::float8 as value from stock_levels s join products p on p.id = s.product_id`.execute(this.db),
     ]);
     const byDay = new Map(sales.rows.map((r) => [r.day, r]));
@@ -132,6 +133,15 @@ export class DashboardService {
     return { sku, bucket, anchor, periods, units, revenue };
   }
 
+  /** A cheap fingerprint of the ledger and alerts: open dashboards poll it and refresh when it changes. */
+  async version() {
+    const r = await sql<{ movement: number | null; alert: number | null; open: number }>`
+      select (select max(id) from stock_movements)::int8 as movement, (select max(id) from alerts)::int8 as alert,
+        (select count(*) from alerts where acknowledged_at is null)::int as open`.execute(this.db);
+    const x = r.rows[0];
+    return { version: `${x.movement ?? 0}.${x.alert ?? 0}.${x.open}` };
+  }
+
   /** Product categories with their product counts, for filters. */
   async categories() {
     const rows = await sql<{ category: string; products: number }>`select category, count(*)::int as products from products group by 1 order by 1`.execute(this.db);
@@ -141,11 +151,11 @@ export class DashboardService {
   /** The inventory view (same filters and sort as GET /api/inventory) as CSV text, at most `max` rows. */
   async inventoryCsv(q: Omit<InventoryQuery, 'page' | 'pageSize'>, max: number) {
     const r = await new StockQueryService(this.db).inventory({ ...q, page: 1, pageSize: max });
-    const cols = ['sku', 'name', 'category', 'status', 'location', 'onHand', 'reserved', 'available', 'lowThreshold', 'price', 'cost', 'lastMovementAt', 'lastSaleAt'] as const;
-    const header = ['sku', 'name', 'category', 'status', 'location', 'on_hand', 'reserved', 'available', 'low_threshold', 'price', 'cost', 'last_movement_at', 'last_sale_at'];
+    const cols = ['sku', 'name', 'category', 'status', 'location', 'onHand', 'reserved', 'available', 'lowThreshold', 'lastMovementAt', 'lastSaleAt'] as const;
+    const header = ['sku', 'name', 'category', 'status', 'location', 'on_hand', 'reserved', 'available', 'low_threshold', 'last_movement_at', 'last_sale_at'];
     const lines = [header.join(',')];
     for (const row of r.items) lines.push(cols.map((c) => csvCell((row as Record<string, unknown>)[c])).join(','));
-    return { csv: lines.join('\r\n') + '\r\n', rows: r.items.length, total: r.total };
+    return { csv: lines.join('\r\n') + '\r\n', rows: r.items.length };
   }
 }
 

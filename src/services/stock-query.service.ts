@@ -73,19 +73,21 @@ export class StockQueryService {
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize)
       .execute();
-    // Counting 50,000 rows on every page costs more than the page itself: count exactly up to a bound,
-    // then estimate (the page links need a size, not an audit figure).
-    const counted = await qb.select(sql<number>`1`.as('one')).limit(EXACT_COUNT_LIMIT + 1).execute();
-    let total = counted.length;
+    // Counting 50,000 rows on every page costs more than the page itself. Unfiltered: the table's size from
+    // the planner's statistics (imports ANALYZE) when it is large; otherwise count exactly up to a bound, then
+    // say "more than" (page links need a size, not an audit figure).
+    const filtered = Boolean(q.q || q.category || q.location || q.status || q.alert);
+    let total: number;
     let totalExact = true;
-    if (total > EXACT_COUNT_LIMIT) {
+    const est = filtered ? -1 : ((await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = 'stock_levels'::regclass`.execute(this.db)).rows[0]?.n ?? -1);
+    if (est > EXACT_COUNT_LIMIT * 2) {
+      total = Math.round(est);
       totalExact = false;
-      const filtered = Boolean(q.q || q.category || q.location || q.status || q.alert);
-      // Unfiltered: the table's size from the planner's statistics (imports run ANALYZE); filtered: "more than".
-      const est = filtered ? null : await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = 'stock_levels'::regclass`.execute(this.db);
-      const n = est?.rows[0]?.n ?? -1;
-      total = Math.max(EXACT_COUNT_LIMIT + 1, Math.round(n), (q.page - 1) * q.pageSize + items.length);
+    } else {
+      total = (await qb.select(sql<number>`1`.as('one')).limit(EXACT_COUNT_LIMIT + 1).execute()).length;
+      if (total > EXACT_COUNT_LIMIT) totalExact = false;
     }
+    total = Math.max(total, (q.page - 1) * q.pageSize + items.length);
     return { items, total, totalExact, page: q.page, pageSize: q.pageSize };
   }
 

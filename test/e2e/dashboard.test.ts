@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiClient, ensureWebBuilt, launchBrowser, screenshotDir, skipReason, startServer, watchConsole, type RunningServer } from './harness.ts';
+import { apiClient, closeBrowser, ensureWebBuilt, launchBrowser, screenshotDir, skipReason, startServer, watchConsole, type RunningServer } from './harness.ts';
 
 const skip = skipReason();
 const DAY = 86_400_000;
 
-describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
+describe('web dashboard (chromium)', { skip: skip ?? false, timeout: 180_000 }, () => {
   let server: RunningServer;
   let browser: Browser;
   let ctx: BrowserContext;
@@ -54,7 +54,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
 
   after(async () => {
     await ctx?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
+    await closeBrowser(browser);
     await server?.stop();
   });
 
@@ -65,6 +65,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
     consoleWatch.expect(401);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#login-error', { hasText: 'wrong email or password' }).waitFor();
+    await page.screenshot({ path: join(shots, 'login-error-1280.png') });
     await page.getByLabel('Password').fill(server.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -129,14 +130,45 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
     await form.locator('#mv-qty-error', { hasText: 'must not be zero' }).waitFor();
     assert.equal(await form.getByLabel(/Quantity/).getAttribute('aria-invalid'), 'true');
     await page.screenshot({ path: join(shots, 'product-error-1280.png'), fullPage: true });
+    // A second page on the inventory, to see the live update arrive without a reload.
+    const other = await ctx.newPage();
+    const otherWatch = watchConsole(other);
+    await other.goto(`${server.url}/inventory?q=MUG-BLUE&location=STORE1`);
+    const otherOnHand = other.locator('table.data tbody tr td:nth-child(5)');
+    await otherOnHand.filter({ hasText: String(before) }).waitFor();
     // Valid receipt.
     await form.getByLabel(/Quantity/).fill('7');
     await form.getByLabel('Reason (optional)').fill('e2e delivery');
+    const posted = Date.now();
     await form.getByRole('button', { name: 'Record' }).click();
     await form.getByRole('status').filter({ hasText: `on hand is now ${before + 7}` }).waitFor();
     await onHand.filter({ hasText: String(before + 7) }).waitFor();
+    await otherOnHand.filter({ hasText: String(before + 7) }).waitFor({ timeout: 5000 });
+    const liveMs = Date.now() - posted;
+    console.log(`# live update reached the second page ${liveMs} ms after clicking Record (polling every second)`);
+    assert.ok(liveMs < 4000, `live update took ${liveMs} ms`);
+    assert.deepEqual(otherWatch.errors, []);
+    await other.close();
     assert.equal(await form.locator('#mv-qty-error').textContent(), '');
     await page.locator('[data-testid="ledger"] tbody tr').first().filter({ hasText: 'e2e delivery' }).waitFor();
+    // Transfer: same location twice is refused under "To location"; then 5 from WH1 to STORE1.
+    await form.getByRole('radio', { name: 'Transfer' }).click();
+    await form.getByLabel('From location').selectOption('WH1');
+    await form.getByLabel('To location').selectOption('WH1');
+    await form.getByLabel(/Quantity/).fill('5');
+    consoleWatch.expect(400);
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.locator('#mv-to-error', { hasText: 'two different locations' }).waitFor();
+    await form.getByLabel('To location').selectOption('STORE1');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.getByRole('status').filter({ hasText: 'Moved 5 from WH1 (now 95) to STORE1' }).waitFor();
+    await onHand.filter({ hasText: String(before + 7 + 5) }).waitFor();
+    // Edit the product (managers and admins): the new price shows in the attributes.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit product' });
+    await edit.getByLabel('Price').fill('9.5');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.locator('dl.attrs', { hasText: '£9.50' }).waitFor();
     // Weekly toggle.
     await page.getByRole('button', { name: 'Weekly' }).click();
     await page.getByText(/units sold in these \d+ weeks/).waitFor();
@@ -167,6 +199,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false }, () => {
     await form.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('status').filter({ hasText: 'Created clerk@example.com (staff).' }).waitFor();
     await page.getByRole('cell', { name: 'clerk@example.com' }).waitFor();
+    await page.screenshot({ path: join(shots, 'users-1280.png') });
 
     const ctx2 = await browser.newContext({ viewport: { width: 820, height: 1180 } });
     try {

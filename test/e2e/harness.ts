@@ -77,7 +77,8 @@ export interface RunningServer {
 }
 
 /** Starts `shelfwise serve` as the README does, on a fresh PGlite folder, without the demo store. */
-export async function startServer(opts: { dbDir?: string } = {}): Promise<RunningServer> {
+/** opts.dbDir: serve an existing PGlite folder (kept unless removeDbDir). */
+export async function startServer(opts: { dbDir?: string; removeDbDir?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dbDir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'shelfwise-e2e-db-'));
   const adminPassword = 'e2e-admin-password-1';
@@ -96,9 +97,9 @@ export async function startServer(opts: { dbDir?: string } = {}): Promise<Runnin
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${out}`);
     try {
-      const r = await fetch(`${url}/api/health`);
+      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) });
       if (r.ok) break;
     } catch {
       /* not listening yet */
@@ -115,24 +116,25 @@ export async function startServer(opts: { dbDir?: string } = {}): Promise<Runnin
     adminPassword,
     output: () => out,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(t);
       }
-      rmSync(dbDir, { recursive: true, force: true });
+      if (!opts.dbDir || opts.removeDbDir) rmSync(dbDir, { recursive: true, force: true });
     },
   };
 }
 
 /** A JSON client with a bearer session token, for seeding over the HTTP API. */
 export async function apiClient(base: string, email: string, password: string) {
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const login = await fetch(`${base}/api/auth/login`, { signal: AbortSignal.timeout(30_000), method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const { token } = (await login.json()) as { token: string };
   return async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const r = await fetch(`${base}${path}`, {
+      signal: AbortSignal.timeout(30_000),
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -146,7 +148,13 @@ export async function apiClient(base: string, email: string, password: string) {
 export const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 60_000 });
+}
+
+/** Closes the browser, giving up after 10 s (a wedged chromium must not hang the test run). */
+export async function closeBrowser(browser: Browser | undefined) {
+  if (!browser) return;
+  await Promise.race([browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
 }
 
 /**
@@ -204,6 +212,7 @@ export async function seedLargeStore(products: number): Promise<{ dbDir: string;
     await sql`insert into stock_levels (product_id, location_id, on_hand, low_threshold, last_movement_at)
       select p.id, l.id, 1 + (p.id * 7 + l.id) % 200, case when p.id % 10 = 0 then 50 end, now() - interval '30 days'
       from products p cross join locations l`.execute(db);
+    await sql`analyze`.execute(db); // as imports do: the listing's unfiltered total is the planner's estimate
   } finally {
     await database.close();
   }

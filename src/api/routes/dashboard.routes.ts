@@ -96,9 +96,13 @@ export function dashboardRoutes(app: OpenAPIHono<Env>) {
       return c.body(r.csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="inventory.csv"',
-        'x-total-rows': String(r.total),
+        'x-total-rows': String(r.rows),
       }) as never;
     },
+  );
+  app.openapi(
+    defineRoute('staff', { method: 'get', path: '/api/dashboard/version', tags: ['dashboard'], summary: 'A fingerprint of the ledger and alerts that changes on every movement, sale, alert or acknowledgement (dashboards poll it)' }),
+    async (c) => c.json(await dash(c).version(), 200),
   );
   app.openapi(defineRoute('staff', { method: 'get', path: '/api/dashboard/categories', tags: ['dashboard'], summary: 'Product categories with their product counts' }), async (c) =>
     c.json(await dash(c).categories(), 200),
