@@ -4,13 +4,12 @@ import type { DB } from '../db/schema.ts';
 import {
   addToLevels,
   insertMovements,
-  movementSums,
+  ledgerImbalances,
   openLowStockAlerts,
   type MovementRow,
   type SaleHeader,
 } from '../db/repositories/stock.repository.ts';
 import { balancesAfter, checkSign, crossedBelow, netByItem, type MovementKind } from '../domain/inventory/movement-rules.ts';
-import { findImbalances } from '../domain/inventory/ledger-check.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
@@ -209,8 +208,7 @@ export class InventoryService {
 
   /** Items whose stored on-hand differs from the sum of their movements (empty when the ledger balances). */
   async checkLedger() {
-    const levels = await this.db.selectFrom('stock_levels').select(['product_id as productId', 'location_id as locationId', 'on_hand as onHand']).execute();
-    return findImbalances(levels, await movementSums(this.db));
+    return ledgerImbalances(this.db);
   }
 
   // ————— internals —————

@@ -125,9 +125,16 @@ export async function openLowStockAlerts(
     on conflict (kind, product_id, location_id) where acknowledged_at is null do nothing`.execute(trx);
 }
 
-/** Sum of movement quantities per item, for the ledger invariant check. */
-export async function movementSums(trx: Trx | import('kysely').Kysely<DB>) {
-  const r = await sql<{ product_id: number; location_id: number; total: number }>`
-    select product_id, location_id, sum(qty)::int as total from stock_movements group by 1, 2`.execute(trx);
-  return r.rows.map((x) => ({ productId: x.product_id, locationId: x.location_id, total: x.total }));
+/**
+ * Items whose stored on-hand differs from the sum of their movements. One statement, so one snapshot: checked
+ * in two queries, a sale committing in between would show up as a false imbalance.
+ */
+export async function ledgerImbalances(db: Trx | import('kysely').Kysely<DB>) {
+  const r = await sql<{ product_id: number; location_id: number; on_hand: number; movement_sum: number }>`
+    select product_id, location_id, coalesce(s.on_hand, 0)::int as on_hand, coalesce(m.total, 0)::int as movement_sum
+    from stock_levels s
+    full join (select product_id, location_id, sum(qty) as total from stock_movements group by 1, 2) m using (product_id, location_id)
+    where coalesce(s.on_hand, 0) <> coalesce(m.total, 0)
+    order by 1, 2`.execute(db);
+  return r.rows.map((x) => ({ productId: x.product_id, locationId: x.location_id, onHand: x.on_hand, movementSum: x.movement_sum }));
 }
