@@ -16,7 +16,9 @@ export const freePort = () =>
 /** The real server in its own process (as `npm start` runs it), so load generation does not share its event loop. */
 export async function startServer(env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli/index.ts'), 'serve'], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, 'src/cli/index.ts'), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), SHELFWISE_DEMO: '0', SHELFWISE_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
