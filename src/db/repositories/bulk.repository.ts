@@ -1,22 +1,14 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB, MovementKind } from '../schema.ts';
+import type { DB } from '../schema.ts';
+import type { MovementRow } from './stock.repository.ts';
 
 type Trx = Transaction<DB>;
 
 /** Rows per statement: PGlite costs ~0.3-0.6 ms per statement, so bulk work is batched, never row by row. */
 export const BATCH = 5000;
 
-export interface BulkMovement {
-  productId: number;
-  locationId: number;
-  kind: MovementKind;
-  qty: number;
-  unitCost: number | null;
-  unitPrice: number | null;
-  reason: string | null;
-  saleId: number | null;
-  occurredAt: Date;
-}
+/** A movement as the bulk paths write it (no reversals or transfers there). */
+export type BulkMovement = Omit<MovementRow, 'reversesId' | 'transferRef'>;
 
 export interface BulkSale {
   id: number;
