@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { dropSchema } from '../src/db/connection.ts';
 import { fmt, startServer } from './helpers.ts';
 
 const SKUS = 500;
@@ -46,4 +47,8 @@ async function run(name: string, env: Record<string, string>) {
 }
 
 await run('PGlite', { SHELFWISE_DB_DIR: join(mkdtempSync(join(tmpdir(), 'sw-bench-api-')), 'db'), DATABASE_URL: '' });
-if (process.env.DATABASE_URL) await run('PostgreSQL', { DATABASE_SCHEMA: `bench_api_${Date.now()}` });
+if (process.env.DATABASE_URL) {
+  const schema = `bench_api_${Date.now()}`;
+  await run('PostgreSQL', { DATABASE_SCHEMA: schema });
+  await dropSchema(process.env.DATABASE_URL, schema);
+}

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../test/helpers/cli.ts';
+import { dropSchema } from '../src/db/connection.ts';
 import { fmt, percentile, startServer } from './helpers.ts';
 
 const N = 25_000;
@@ -49,4 +50,8 @@ async function run(name: string, env: Record<string, string>) {
 }
 
 await run('PGlite', { SHELFWISE_DB_DIR: join(dir, 'db'), DATABASE_URL: '' });
-if (process.env.DATABASE_URL) await run('PostgreSQL', { DATABASE_SCHEMA: `bench_inv_${Date.now()}` });
+if (process.env.DATABASE_URL) {
+  const schema = `bench_inv_${Date.now()}`;
+  await run('PostgreSQL', { DATABASE_SCHEMA: schema });
+  await dropSchema(process.env.DATABASE_URL, schema);
+}

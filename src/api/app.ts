@@ -8,6 +8,7 @@ import { errorHandler, zodBody } from './error-handler.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
+import { forecastRoutes } from './routes/forecast.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { summaryRoutes, systemRoutes } from './routes/system.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -36,6 +37,7 @@ export function buildApp(services: AppServices) {
   userRoutes(app);
   catalogRoutes(app);
   inventoryRoutes(app);
+  forecastRoutes(app);
   dashboardRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token (sws_…) from /api/auth/login or an API token (swt_…)' });

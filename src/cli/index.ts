@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { demoCommand } from './demo.ts';
 import { exportCommand } from './export.ts';
+import { forecastCommand } from './forecast.ts';
 import { importCommand } from './import.ts';
 import { locationCommand } from './location.ts';
 import { migrateCommand } from './migrate.ts';
@@ -20,5 +21,6 @@ exportCommand(program);
 demoCommand(program);
 userCommand(program);
 locationCommand(program);
+forecastCommand(program);
 
 await runAction(() => program.parseAsync(process.argv));

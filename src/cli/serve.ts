@@ -4,6 +4,7 @@ import { buildApp } from '../api/app.ts';
 import { bootstrap } from '../bootstrap.ts';
 import { loadConfig } from '../config/config.ts';
 import { demoAvailable, loadDemo } from '../demo/demo.ts';
+import { startScheduler } from '../jobs/scheduler.ts';
 import { log } from '../log.ts';
 
 export function serveCommand(program: Command) {
@@ -27,6 +28,7 @@ export function serveCommand(program: Command) {
           console.log('  (shown once; change it under Users, or with `npx shelfwise user password admin@shelfwise.local`)\n');
         }
       });
+      startScheduler(services);
       if (empty && config.demo) {
         if (demoAvailable(config.dataDir)) {
           services.status.demo = 'loading';

@@ -203,6 +203,44 @@ export interface ImportsTable {
   finished_at: Generated<Date>;
 }
 
+/** Forecast runs and their results (migration 0003; docs/forecasting.md "Integration"). */
+export interface ForecastRunsTable {
+  id: Generated<number>;
+  status: Generated<'running' | 'done' | 'failed'>;
+  freq: 'D' | 'W' | 'M';
+  horizon: number;
+  scope: Json;
+  as_of: ColumnType<string | null, string | null | undefined, string | null>;
+  phase: Generated<string>;
+  series: Generated<number>;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  error: string | null;
+  actor: string;
+  timings: Json<Record<string, number>> | null;
+  started_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+export interface ForecastsTable {
+  run_id: number;
+  product_id: number;
+  location_id: number;
+  freq: 'D' | 'W' | 'M';
+  start_date: ColumnType<string, string, string>;
+  model: string;
+  reason: string;
+  demand_class: string;
+  distribution: string;
+  history_periods: number;
+  out_of_stock_periods: number;
+  backtest: Json<unknown> | null;
+  mean: number[];
+  p50: number[];
+  p80: number[];
+  p95: number[];
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -221,6 +259,9 @@ export interface DB {
   audit_log: AuditLogTable;
   settings: SettingsTable;
   imports: ImportsTable;
+  forecast_runs: ForecastRunsTable;
+  forecasts: ForecastsTable;
+  forecasts_latest: ForecastsTable;
 }
 
 export type Product = Selectable<ProductsTable>;

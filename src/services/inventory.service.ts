@@ -153,7 +153,7 @@ export class InventoryService {
         if ((e as { code?: string }).code === '23505') throw new AppError('conflict', `order ${s.orderRef} was already recorded at ${s.location}`, 'orderRef');
         throw e;
       });
-      return { id: saleId, location: s.location, customer: s.customer ?? null, orderRef: s.orderRef ?? null, occurredAt: at, total, movements };
+      return { id: saleId!, location: s.location, customer: s.customer ?? null, orderRef: s.orderRef ?? null, occurredAt: at, total, movements };
     });
   }
 
