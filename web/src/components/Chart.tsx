@@ -4,15 +4,19 @@ import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSeries {
   label: string;
-  values: number[];
+  /** null = no value there (a gap), e.g. history before the forecast starts. */
+  values: (number | null)[];
   color: string;
   /** Bars instead of a line. */
   bars?: boolean;
   format?: (v: number) => string;
+  /** Dashed line (forecast quantiles). */
+  dash?: number[];
 }
 
 /** A time-series chart (uPlot): x as YYYY-MM-DD days, one or two y series (the second on its own right axis). */
-export function Chart({ days, series, height = 220, title }: { days: string[]; series: ChartSeries[]; height?: number; title: string }) {
+/** With sameScale, every series shares the left axis (history and forecast in the same units). */
+export function Chart({ days, series, height = 220, title, sameScale = false }: { days: string[]; series: ChartSeries[]; height?: number; title: string; sameScale?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -29,7 +33,7 @@ export function Chart({ days, series, height = 220, title }: { days: string[]; s
       axes: [
         { stroke: '#57606a', grid: { stroke: '#eef1f5' }, values: (_u, vals) => vals.map((v) => new Date(v * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
         { stroke: '#57606a', grid: { stroke: '#eef1f5' }, size: 60, values: (_u, vals) => vals.map((v) => compact(v)) },
-        ...(series.length > 1 ? [{ side: 1, scale: 'y2', stroke: '#57606a', grid: { show: false }, size: 60, values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)) }] : []),
+        ...(series.length > 1 && !sameScale ? [{ side: 1, scale: 'y2', stroke: '#57606a', grid: { show: false }, size: 60, values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)) }] : []),
       ],
       series: [
         { label: 'Day', value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
@@ -38,7 +42,8 @@ export function Chart({ days, series, height = 220, title }: { days: string[]; s
           stroke: s.color,
           fill: s.bars ? `${s.color}55` : `${s.color}14`,
           width: s.bars ? 1 : 2,
-          scale: i === 0 ? 'y' : 'y2',
+          scale: i === 0 || sameScale ? 'y' : 'y2',
+          dash: s.dash,
           paths: s.bars ? bars : undefined,
           points: { show: false },
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.format ? s.format(v) : String(v)),
@@ -52,7 +57,7 @@ export function Chart({ days, series, height = 220, title }: { days: string[]; s
       ro.disconnect();
       plot.destroy();
     };
-  }, [days, series, height]);
+  }, [days, series, height, sameScale]);
   return <div ref={box} className="chart" role="img" aria-label={title} />;
 }
 
