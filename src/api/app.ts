@@ -10,6 +10,7 @@ import { catalogRoutes } from './routes/catalog.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { forecastRoutes } from './routes/forecast.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { reportsRoutes } from './routes/reports.routes.ts';
 import { summaryRoutes, systemRoutes } from './routes/system.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webRoutes } from './web.ts';
@@ -39,6 +40,7 @@ export function buildApp(services: AppServices) {
   inventoryRoutes(app);
   forecastRoutes(app);
   dashboardRoutes(app);
+  reportsRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token (sws_…) from /api/auth/login or an API token (swt_…)' });
   app.doc31('/api/openapi.json', {

@@ -31,6 +31,7 @@ export const routes: RouteDef[] = [
   route('/alerts', 'staff', () => import('./pages/AlertsPage.tsx'), 'Alerts'),
   route('/products', 'staff', () => import('./pages/ProductsPage.tsx'), 'Products'),
   route('/products/:sku', 'staff', () => import('./pages/ProductPage.tsx')),
+  route('/reports', 'staff', () => import('./pages/ReportsPage.tsx'), 'Reports'),
   route('/users', 'admin', () => import('./pages/UsersPage.tsx'), 'Users'),
   route('/settings', 'staff', () => import('./pages/SettingsPage.tsx'), 'Settings'),
 ];
