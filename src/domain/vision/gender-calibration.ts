@@ -35,6 +35,28 @@ export function fitPlatt(pMale: number[], isMale: boolean[], opts: { balanced?: 
   return { method: 'platt', a, b };
 }
 
+/**
+ * Temperature only: p' = σ(a·logit(p)), b = 0. Keeps the decision point at the network's 0.5 (no
+ * accuracy trade between women and men) and only makes the confidence honest (log-loss fit, natural
+ * class mix). The default when a held-apart split shows no bias to correct.
+ */
+export function fitTemperature(pMale: number[], isMale: boolean[]): PlattCalibration {
+  const x = pMale.map((p) => logit(p));
+  let a = 1;
+  for (let it = 0; it < 50; it++) {
+    let g = 0, h = 1e-9;
+    for (let i = 0; i < x.length; i++) {
+      const q = sigmoid(a * x[i]);
+      g += (q - (isMale[i] ? 1 : 0)) * x[i];
+      h += q * (1 - q) * x[i] * x[i];
+    }
+    const step = g / h;
+    a -= step;
+    if (Math.abs(step) < 1e-9) break;
+  }
+  return { method: 'platt', a, b: 0 };
+}
+
 /** The threshold on raw p(male) that maximises balanced accuracy, as an equivalent Platt map. */
 export function fitBalancedThreshold(pMale: number[], isMale: boolean[]): PlattCalibration & { threshold: number } {
   const nM = isMale.filter(Boolean).length;

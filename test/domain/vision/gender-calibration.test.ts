@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  applyAgeCalibration, applyGenderCalibration, fitAgeCalibration, fitBalancedThreshold, fitPlatt,
+  applyAgeCalibration, applyGenderCalibration, fitAgeCalibration, fitBalancedThreshold, fitPlatt, fitTemperature,
 } from '../../../src/domain/vision/gender-calibration.ts';
 import { fitLogistic, predictLogistic, sigmoid } from '../../../src/domain/vision/logistic.ts';
-import { binarySummary, mulberry32, rocAuc } from '../../../src/domain/vision/metrics.ts';
+import { binarySummary, logLoss, mulberry32, rocAuc } from '../../../src/domain/vision/metrics.ts';
 
 /** Scores shaped like the FINDINGS bias: men get high p(male), women are spread and often above 0.5. */
 function biasedScores(n: number, seed: number) {
@@ -40,6 +40,27 @@ describe('gender calibration', () => {
     const mapped = heldOut.p.map((q) => applyGenderCalibration(th, q));
     assert.ok(Math.abs(rocAuc(heldOut.male, mapped) - rocAuc(heldOut.male, heldOut.p)) < 1e-9);
     assert.ok(Math.abs(applyGenderCalibration(th, th.threshold) - 0.5) < 1e-6);
+  });
+
+  test('temperature scaling keeps every decision and fixes under-confidence on held-out scores', () => {
+    // unbiased but under-confident scores: true logit 4·z, network reports z
+    const make = (seed: number) => {
+      const rnd = mulberry32(seed);
+      const p: number[] = [], male: boolean[] = [];
+      for (let i = 0; i < 800; i++) {
+        const z = (rnd() - 0.5) * 3;
+        male.push(rnd() < sigmoid(4 * z));
+        p.push(sigmoid(z));
+      }
+      return { p, male };
+    };
+    const fitSet = make(21), heldOut = make(22);
+    const t = fitTemperature(fitSet.p, fitSet.male);
+    assert.equal(t.b, 0);
+    assert.ok(t.a > 3 && t.a < 5, `a ${t.a}`);
+    const mapped = heldOut.p.map((q) => applyGenderCalibration(t, q));
+    assert.ok(mapped.every((q, i) => (q >= 0.5) === (heldOut.p[i] >= 0.5)));
+    assert.ok(logLoss(heldOut.male, mapped) < logLoss(heldOut.male, heldOut.p) - 0.05);
   });
 
   test('age calibration undoes a systematic stretch and estimates the spread', () => {
