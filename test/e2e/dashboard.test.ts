@@ -212,7 +212,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false, timeout: 180_000 }, 
       await p2.getByRole('heading', { name: 'Inventory' }).waitFor();
       await p2.locator('table.data tbody tr').first().waitFor();
       const nav = await p2.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      assert.deepEqual(nav, ['Overview', 'Inventory', 'Alerts', 'Products', 'Settings']);
+      assert.deepEqual(nav, ['Overview', 'Inventory', 'Alerts', 'Products', 'Reports', 'Settings']);
       await p2.screenshot({ path: join(shots, 'inventory-tablet-820.png') });
       await p2.goto(`${server.url}/users`);
       await p2.getByText('This page needs the admin role').waitFor();
