@@ -21,7 +21,8 @@ const shapes: [string, string][] = [
   ['first page, sku order', '/api/inventory?page=1&pageSize=50'],
   ['sort by available desc', '/api/inventory?sort=-available&pageSize=50'],
   ['filter category + location', '/api/inventory?category=Shoes&location=A2&pageSize=50'],
-  ['search text', '/api/inventory?q=item%2012&pageSize=50'],
+  ['search text (222 matches)', '/api/inventory?q=product%2012&pageSize=50'],
+  ['search text (no match)', '/api/inventory?q=nothing%20like%20this&pageSize=50'],
   ['low-stock alert filter', '/api/inventory?alert=low&sort=available&pageSize=50'],
   ['deep page (page 400)', '/api/inventory?page=400&pageSize=50'],
 ];

@@ -44,7 +44,9 @@ export class StockQueryService {
     let qb = this.db.selectFrom('stock_levels as s');
     if (q.q) {
       const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      qb = qb.where((eb) => eb.or([eb('s.sku', '=', q.q!), eb(sql`lower(s.name)`, 'like', like), eb(sql`lower(s.sku)`, 'like', like)]));
+      // Matched on products (trigram index there), then joined to their stock rows.
+      const ids = this.db.selectFrom('products as p').select('p.id').where((eb) => eb.or([eb('p.sku', '=', q.q!), eb(sql`lower(p.name)`, 'like', like), eb(sql`lower(p.sku)`, 'like', like)]));
+      qb = qb.where('s.product_id', 'in', ids);
     }
     if (q.category) qb = qb.where('s.category', '=', q.category);
     if (q.location) qb = qb.where('s.location_code', '=', q.location);
@@ -55,24 +57,34 @@ export class StockQueryService {
     const dir = q.desc ? 'desc' : 'asc';
     const primary = sortColumn[q.sort ?? 'sku'];
     const order = sql.raw(primary === 'sku' ? `sku ${dir}, location_code ${dir}` : `${primary} ${dir}${q.sort === 'threshold' || q.sort === 'last_movement_at' ? ' nulls last' : ''}, sku ${dir}, location_code ${dir}`);
-    const items = await qb
-      .select([
-        's.sku',
-        's.name',
-        's.category',
-        's.status',
-        's.location_code as location',
-        's.on_hand as onHand',
-        's.reserved',
-        sql<number>`s.on_hand - s.reserved`.as('available'),
-        's.low_threshold as lowThreshold',
-        's.last_movement_at as lastMovementAt',
-        's.last_sale_at as lastSaleAt',
-      ])
-      .orderBy(order)
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .execute();
+    const columns = [
+      's.sku',
+      's.name',
+      's.category',
+      's.status',
+      's.location_code as location',
+      's.on_hand as onHand',
+      's.reserved',
+      sql<number>`s.on_hand - s.reserved`.as('available'),
+      's.low_threshold as lowThreshold',
+      's.last_movement_at as lastMovementAt',
+      's.last_sale_at as lastSaleAt',
+    ] as const;
+    if (q.q) {
+      // A text search: find the matches first through the trigram index, then sort and page them. Left to the
+      // planner, ORDER BY sku LIMIT 50 walks the sku index testing every row, which is slow when few match.
+      const rows = await this.db
+        .with((w) => w('m').materialized(), () => qb.selectAll('s'))
+        .selectFrom('m as s')
+        .select([...columns, sql<number>`count(*) over ()`.as('total')])
+        .orderBy(order)
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute();
+      const total = rows[0]?.total ?? (q.page > 1 ? Number((await qb.select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n ?? 0) : 0);
+      return { items: rows.map(({ total: _t, ...r }) => r), total: Number(total), totalExact: true, page: q.page, pageSize: q.pageSize };
+    }
+    const items = await qb.select(columns).orderBy(order).limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
     // Counting 50,000 rows on every page costs more than the page itself. Unfiltered: the table's size from
     // the planner's statistics (imports ANALYZE) when it is large; otherwise count exactly up to a bound, then
     // say "more than" (page links need a size, not an audit figure).

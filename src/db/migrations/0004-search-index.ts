@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Substring search ("item 12" anywhere in a name or SKU) as trigram GIN indexes instead of a scan of every row.
+ * Substring search ("item 12" anywhere in a name or SKU) through a trigram GIN index on products, not on
+ * stock_levels: every sale rewrites a stock_levels row, and a GIN index there would be updated on each sale (or,
+ * with fastupdate, grow a pending list that every search scans). fastupdate is off so searches never scan one.
  * pg_trgm ships with PGlite (loaded in connection.ts) and is a trusted extension on PostgreSQL 13+. It lives in
  * public (extensions are per database, not per schema), so a DATABASE_SCHEMA install names its operator class there.
  */
@@ -9,11 +11,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
 select pg_advisory_xact_lock(7272741);  -- CREATE EXTENSION IF NOT EXISTS races when two installs migrate at once
 create extension if not exists pg_trgm with schema public;
-create index stock_levels_name_trgm on stock_levels using gin (lower(name) public.gin_trgm_ops, lower(sku) public.gin_trgm_ops);
-create index products_name_trgm on products using gin (lower(name) public.gin_trgm_ops, lower(sku) public.gin_trgm_ops);
+create index products_name_trgm on products using gin (lower(name) public.gin_trgm_ops, lower(sku) public.gin_trgm_ops) with (fastupdate = off);
 `.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop index if exists stock_levels_name_trgm; drop index if exists products_name_trgm;`.execute(db);
+  await sql`drop index if exists products_name_trgm;`.execute(db);
 }
