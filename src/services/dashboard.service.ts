@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -156,6 +157,75 @@ export class DashboardService {
     const lines = [header.join(',')];
     for (const row of r.items) lines.push(cols.map((c) => csvCell((row as Record<string, unknown>)[c])).join(','));
     return { csv: lines.join('\r\n') + '\r\n', rows: r.items.length };
+  }
+
+  /** The same view as an Excel workbook (one sheet, typed cells, a frozen header row). */
+  async inventoryXlsx(q: Omit<InventoryQuery, 'page' | 'pageSize'>, max: number) {
+    const r = await new StockQueryService(this.db).inventory({ ...q, page: 1, pageSize: max });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Inventory', { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = [
+      { header: 'SKU', key: 'sku', width: 14 },
+      { header: 'Name', key: 'name', width: 40 },
+      { header: 'Category', key: 'category', width: 20 },
+      { header: 'Status', key: 'status', width: 12 },
+      { header: 'Location', key: 'location', width: 10 },
+      { header: 'On hand', key: 'onHand', width: 10 },
+      { header: 'Reserved', key: 'reserved', width: 10 },
+      { header: 'Available', key: 'available', width: 10 },
+      { header: 'Low threshold', key: 'lowThreshold', width: 14 },
+      { header: 'Last movement', key: 'lastMovementAt', width: 20 },
+      { header: 'Last sale', key: 'lastSaleAt', width: 20 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    for (const row of r.items) ws.addRow(row);
+    return { xlsx: Buffer.from(await wb.xlsx.writeBuffer()), rows: r.items.length };
+  }
+}
+
+/**
+ * Pushes the data version to open dashboards (server-sent events). One query per second per server process,
+ * whatever the number of open pages, and only while someone listens; a change made by any process (API, CLI,
+ * another server) shows up because the version is read from the database.
+ */
+export class LiveVersion {
+  private listeners = new Set<(v: string) => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private last: string | null = null;
+  constructor(private readonly read: () => Promise<string>, private readonly everyMs = 1000) {}
+
+  subscribe(fn: (v: string) => void): () => void {
+    this.listeners.add(fn);
+    if (this.last !== null) fn(this.last);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.tick(), this.everyMs);
+      void this.tick();
+    }
+    return () => {
+      this.listeners.delete(fn);
+      if (this.listeners.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+        this.last = null;
+      }
+    };
+  }
+
+  private busy = false;
+  private async tick() {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const v = await this.read();
+      if (v !== this.last) {
+        this.last = v;
+        for (const fn of this.listeners) fn(v);
+      }
+    } catch {
+      /* the database is busy or closing: try again on the next tick */
+    } finally {
+      this.busy = false;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 // Historical data: sales in December 2011 while the clock says 2026, as with the Online Retail demo store.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { apiHarness } from '../helpers/api.ts';
 import { describeEachDb } from '../helpers/db.ts';
 
@@ -77,6 +78,49 @@ describeEachDb('dashboard API', (get) => {
     const one = await h.call('GET', '/api/dashboard/inventory.csv?q=cup', { role: 'staff' });
     assert.equal(String(one.body).trim().split('\r\n').length, 2);
     assert.equal(one.headers.get('x-total-rows'), '1');
+  });
+
+  test('inventory XLSX: the same view as a workbook with typed cells', async () => {
+    const res = await h.app.request('/api/dashboard/inventory.xlsx?sort=-on_hand', { headers: { authorization: `Bearer ${h.tokens.staff}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /spreadsheetml/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('Inventory')!;
+    assert.equal(ws.rowCount, 3);
+    assert.deepEqual((ws.getRow(1).values as unknown[]).slice(1, 6), ['SKU', 'Name', 'Category', 'Status', 'Location']);
+    assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1, 9), ['CUP-1', 'Cup', 'Kitchen', 'active', 'S1', 90, 0, 90]);
+    assert.equal(ws.getRow(3).getCell(2).value, '=HYPERLINK("x")', 'a string cell, not a formula');
+  });
+
+  test('live: the events stream sends the version, then a new one after a sale', async () => {
+    const res = await h.app.request('/api/dashboard/events', { headers: { authorization: `Bearer ${h.tokens.staff}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    const nextVersion = async () => {
+      for (;;) {
+        const m = /event: version\ndata: (\S+)\n/.exec(buf);
+        if (m) {
+          buf = buf.slice(m.index + m[0].length);
+          return m[1];
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buf += decoder.decode(value);
+      }
+    };
+    const v1 = await nextVersion();
+    const sale = await h.call('POST', '/api/sales', { role: 'staff', body: { location: 'S1', occurredAt: '2011-12-09T16:00:00Z', lines: [{ sku: 'CUP-1', qty: 1 }] } });
+    assert.equal(sale.status, 201);
+    const t0 = Date.now();
+    const v2 = await nextVersion();
+    assert.notEqual(v2, v1);
+    assert.ok(Date.now() - t0 < 2500, `the change arrived after ${Date.now() - t0} ms`);
+    await reader.cancel();
+    await h.call('POST', `/api/sales/${sale.body.id}/returns`, { role: 'staff', body: { lines: [{ sku: 'CUP-1', qty: 1 }] } });
   });
 
   test('session probe answers 200 signed in or not; store settings are read by staff and changed by admins', async () => {

@@ -145,7 +145,7 @@ describe('web dashboard (chromium)', { skip: skip ?? false, timeout: 180_000 }, 
     await onHand.filter({ hasText: String(before + 7) }).waitFor();
     await otherOnHand.filter({ hasText: String(before + 7) }).waitFor({ timeout: 5000 });
     const liveMs = Date.now() - posted;
-    console.log(`# live update reached the second page ${liveMs} ms after clicking Record (polling every second)`);
+    console.log(`# live update reached the second page ${liveMs} ms after clicking Record (server-sent events)`);
     assert.ok(liveMs < 4000, `live update took ${liveMs} ms`);
     assert.deepEqual(otherWatch.errors, []);
     await other.close();

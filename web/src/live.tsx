@@ -1,44 +1,38 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from './api.ts';
 
 /**
- * Live updates by polling /api/dashboard/version (a fingerprint of the ledger and alerts) every second while the
- * tab is visible: when a sale, receipt or alert happens anywhere (API, CLI, another tab), `useLive()` changes and
- * pages that read it re-fetch. A push channel (SSE) can replace the polling behind the same hook.
+ * Live updates over server-sent events: /api/dashboard/events sends a `version` (a fingerprint of the ledger and
+ * alerts) whenever it changes — a sale, receipt or alert made anywhere (API, CLI, another tab or server process).
+ * `useLive()` then changes and pages that read it re-fetch. The server reads the version once a second for all
+ * listeners. When the stream is refused (signed out) it is retried every few seconds.
  */
-const POLL_MS = 1000;
+const RETRY_MS = 3000;
 const Ctx = createContext(0);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let last: string | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    async function poll() {
-      if (document.visibilityState === 'visible') {
-        try {
-          const { version } = await api<{ version: string }>('/api/dashboard/version');
-          if (last !== null && version !== last) setTick((t) => t + 1);
-          last = version;
-        } catch {
-          /* offline or signed out: try again later */
-        }
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    function connect() {
+      es = new EventSource('/api/dashboard/events');
+      es.addEventListener('version', (e) => {
+        const v = (e as MessageEvent<string>).data;
+        if (last !== null && v !== last) setTick((t) => t + 1);
+        last = v;
+      });
+      es.onerror = () => {
+        // A network blip reconnects by itself; a refused stream (401 before sign-in) is closed: try again later.
+        if (es?.readyState === EventSource.CLOSED && !stopped) retry = setTimeout(connect, RETRY_MS);
+      };
     }
-    void poll();
-    const wake = () => {
-      if (document.visibilityState === 'visible') {
-        clearTimeout(timer);
-        void poll();
-      }
-    };
-    document.addEventListener('visibilitychange', wake);
+    connect();
     return () => {
       stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', wake);
+      clearTimeout(retry);
+      es?.close();
     };
   }, []);
   return <Ctx.Provider value={tick}>{children}</Ctx.Provider>;

@@ -1,5 +1,7 @@
+import { streamSSE } from 'hono/streaming';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { DashboardService, readStoreSettings, writeStoreSettings } from '../../services/dashboard.service.ts';
+import { DashboardService, LiveVersion, readStoreSettings, writeStoreSettings } from '../../services/dashboard.service.ts';
+import type { AppServices } from '../../services/index.ts';
 import { INVENTORY_SORTS } from '../../services/stock-query.service.ts';
 import type { Env } from '../context.ts';
 import { defineRoute } from '../route.ts';
@@ -101,6 +103,44 @@ export function dashboardRoutes(app: OpenAPIHono<Env>) {
     },
   );
   app.openapi(
+    defineRoute('staff', {
+      method: 'get',
+      path: '/api/dashboard/inventory.xlsx',
+      tags: ['dashboard'],
+      summary: `The inventory view (filters and sort as GET /api/inventory) as an Excel workbook, at most ${CSV_MAX_ROWS.toLocaleString('en')} rows`,
+      request: { query: z.object(InventoryFilters) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const desc = q.sort?.startsWith('-') ?? false;
+      const sort = q.sort?.replace(/^-/, '') as (typeof INVENTORY_SORTS)[number] | undefined;
+      const r = await dash(c).inventoryXlsx({ ...q, sort, desc }, CSV_MAX_ROWS);
+      return c.body(new Uint8Array(r.xlsx), 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': 'attachment; filename="inventory.xlsx"',
+        'x-total-rows': String(r.rows),
+      }) as never;
+    },
+  );
+  app.openapi(
+    defineRoute('staff', { method: 'get', path: '/api/dashboard/events', tags: ['dashboard'], summary: 'Server-sent events: a `version` event whenever the ledger or the alerts change (dashboards listen instead of polling)' }),
+    (c) =>
+      streamSSE(c, async (stream) => {
+        const live = liveVersion(c.get('services'));
+        let n = 0;
+        const stop = live.subscribe((v) => void stream.writeSSE({ event: 'version', data: v, id: String(++n) }));
+        // Open until the browser goes away; a ping every 15 s keeps proxies from closing an idle stream.
+        await new Promise<void>((resolve) => {
+          const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), 15_000);
+          stream.onAbort(() => {
+            clearInterval(ping);
+            stop();
+            resolve();
+          });
+        });
+      }) as never,
+  );
+  app.openapi(
     defineRoute('staff', { method: 'get', path: '/api/dashboard/version', tags: ['dashboard'], summary: 'A fingerprint of the ledger and alerts that changes on every movement, sale, alert or acknowledgement (dashboards poll it)' }),
     async (c) => c.json(await dash(c).version(), 200),
   );
@@ -130,4 +170,16 @@ export function dashboardRoutes(app: OpenAPIHono<Env>) {
     }),
     async (c) => c.json(await writeStoreSettings(c.get('services').database.db, c.get('actor')!, c.req.valid('json')), 200),
   );
+}
+
+/** One LiveVersion per database (the API, tests and benches may build several apps in one process). */
+const lives = new WeakMap<object, LiveVersion>();
+function liveVersion(services: AppServices): LiveVersion {
+  let l = lives.get(services.database);
+  if (!l) {
+    const svc = new DashboardService(services.database.db);
+    l = new LiveVersion(async () => (await svc.version()).version);
+    lives.set(services.database, l);
+  }
+  return l;
 }

@@ -84,6 +84,9 @@ export default function InventoryPage() {
         <a className="button secondary" href={`/api/dashboard/inventory.csv${filterQs}`} download="inventory.csv" data-testid="export-csv">
           Export CSV
         </a>
+        <a className="button secondary" href={`/api/dashboard/inventory.xlsx${filterQs}`} download="inventory.xlsx" data-testid="export-xlsx">
+          Export XLSX
+        </a>
       </div>
       <form className="filters card" role="search" onSubmit={(e) => { e.preventDefault(); set({ q: text.trim() }); }}>
         <label>
