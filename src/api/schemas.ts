@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { INVENTORY_SORTS } from '../services/stock-query.service.ts';
 
 /** zod schemas of request bodies, shared by routes and the CLI importers. */
 export const Sku = z.string().trim().min(1).max(64).regex(/^[^\s,;]+$/, 'no spaces, commas or semicolons');
@@ -67,3 +68,16 @@ export const SaleBody = z
   })
   .strict()
   .openapi('Sale');
+
+/** Filters and sort of the inventory view (GET /api/inventory and its CSV/XLSX exports). */
+export const InventoryFilters = {
+  q: z.string().max(100).optional(),
+  category: z.string().max(100).optional(),
+  location: Code.optional(),
+  status: z.enum(['active', 'discontinued']).optional(),
+  alert: z.enum(['low', 'out', 'negative']).optional(),
+  sort: z
+    .string()
+    .regex(new RegExp(`^-?(${INVENTORY_SORTS.join('|')})$`), `one of ${INVENTORY_SORTS.join(', ')}, optionally prefixed with -`)
+    .optional(),
+};

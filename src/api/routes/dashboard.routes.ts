@@ -5,20 +5,11 @@ import type { AppServices } from '../../services/index.ts';
 import { INVENTORY_SORTS } from '../../services/stock-query.service.ts';
 import type { Env } from '../context.ts';
 import { defineRoute } from '../route.ts';
-import { Code, Sku } from '../schemas.ts';
+import { InventoryFilters, Sku } from '../schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const dash = (c: { get(k: 'services'): Env['Variables']['services'] }) => new DashboardService(c.get('services').database.db);
 
-/** The same filters as GET /api/inventory. */
-const InventoryFilters = {
-  q: z.string().max(100).optional(),
-  category: z.string().max(100).optional(),
-  location: Code.optional(),
-  status: z.enum(['active', 'discontinued']).optional(),
-  alert: z.enum(['low', 'out', 'negative']).optional(),
-  sort: z.string().regex(new RegExp(`^-?(${INVENTORY_SORTS.join('|')})$`), `one of ${INVENTORY_SORTS.join(', ')}, optionally prefixed with -`).optional(),
-};
 const CSV_MAX_ROWS = 100_000;
 
 /** Read models for the web dashboard (/api/dashboard/…): charts, sparklines, CSV export, session probe, store settings. */

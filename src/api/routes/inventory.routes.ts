@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { INVENTORY_SORTS } from '../../services/stock-query.service.ts';
 import type { Env } from '../context.ts';
 import { defineRoute, IdempotencyHeader, keyset, paging } from '../route.ts';
-import { Code, MovementBody, PositiveQty, SaleBody, Sku } from '../schemas.ts';
+import { Code, InventoryFilters, MovementBody, PositiveQty, SaleBody, Sku } from '../schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const MovementKind = z.enum(['receipt', 'sale', 'return', 'adjustment', 'transfer_out', 'transfer_in', 'write_off', 'stocktake', 'opening']);
@@ -21,12 +21,7 @@ export function inventoryRoutes(app: OpenAPIHono<Env>) {
       summary: 'Stock per SKU × location: search, filter, sort (prefix with - for descending), page',
       request: {
         query: z.object({
-          q: z.string().max(100).optional(),
-          category: z.string().max(100).optional(),
-          location: Code.optional(),
-          status: z.enum(['active', 'discontinued']).optional(),
-          alert: z.enum(['low', 'out', 'negative']).optional(),
-          sort: z.string().regex(new RegExp(`^-?(${INVENTORY_SORTS.join('|')})$`), `one of ${INVENTORY_SORTS.join(', ')}, optionally prefixed with -`).optional(),
+          ...InventoryFilters,
           ...paging,
         }),
       },
