@@ -6,7 +6,8 @@ import { defineRoute } from '../route.ts';
 export function systemRoutes(app: OpenAPIHono<Env>) {
   app.openapi(defineRoute('public', { method: 'get', path: '/api/health', tags: ['system'], summary: 'Liveness, database kind, demo status' }), async (c) => {
     const s = c.get('services');
-    await sql`select 1`.execute(s.database.db);
+    // While the demo loads, its transaction holds the embedded database: answer from memory instead of waiting.
+    if (s.status.demo !== 'loading') await sql`select 1`.execute(s.database.db);
     return c.json({ ok: true, database: s.database.kind, demo: s.status.demo, demoProgress: s.status.demoProgress ?? null }, 200);
   });
 }
