@@ -32,9 +32,14 @@ export function serveCommand(program: Command) {
       if (empty && config.demo) {
         if (demoAvailable(config.dataDir)) {
           services.status.demo = 'loading';
+          let lastLog = 0;
           loadDemo(services, config.dataDir, (p) => {
             services.status.demoProgress = p.message;
-            log.info('demo', { step: p.message });
+            // Every step goes to /api/health; the log gets a line every few seconds.
+            if (Date.now() - lastLog > 3000) {
+              lastLog = Date.now();
+              log.info('demo', { step: p.message });
+            }
           })
             .then((r) => {
               services.status.demo = 'loaded';

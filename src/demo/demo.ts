@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql, type Transaction } from 'kysely';
-import { appendMovements, BATCH, ensureCustomers, insertSales, reserveIds, type BulkMovement } from '../db/repositories/bulk.repository.ts';
+import { appendMovements, BATCH, cleanPendingSearchIndex, ensureCustomers, insertSales, reserveIds, type BulkMovement } from '../db/repositories/bulk.repository.ts';
 import type { DB } from '../db/schema.ts';
 import type { AppServices } from '../services/index.ts';
 import { inTransaction } from '../services/transaction.ts';
@@ -129,6 +129,7 @@ export async function loadDemo(services: AppServices, dataDir: string, onProgres
     await trx.insertInto('settings').values({ key: 'demo.provenance', value: JSON.stringify(provenance) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(provenance), updated_at: new Date() })).execute();
     return `${plan.products.length.toLocaleString()} gift products with ${moves.length.toLocaleString()} movements (${plan.invoices.length.toLocaleString()} invoices), ${fashion.length.toLocaleString()} clothing products`;
   });
+  await cleanPendingSearchIndex(db);
   await sql`analyze`.execute(db);
   return { ms: Date.now() - t0, summary };
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ZodType } from 'zod';
-import { appendMovements, BATCH, ensureCustomers, insertSales, reserveIds, type BulkMovement, type BulkSale } from '../db/repositories/bulk.repository.ts';
+import { appendMovements, BATCH, cleanPendingSearchIndex, ensureCustomers, insertSales, reserveIds, type BulkMovement, type BulkSale } from '../db/repositories/bulk.repository.ts';
 import type { DB } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -81,7 +81,10 @@ export class ImportService {
       }
     }
     // Fresh planner statistics after a bulk load (PGlite has no autovacuum to do it).
-    if (written > 0) await sql`analyze`.execute(this.db);
+    if (written > 0) {
+      if (kind === 'products') await cleanPendingSearchIndex(this.db);
+      await sql`analyze`.execute(this.db);
+    }
     bad.sort((a, b) => a.line - b.line);
     return { kind, file, rows: rows.length + bad.length, written, bad, committed: written > 0, ms: Date.now() - t0 };
   }

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { MovementRow } from './stock.repository.ts';
 
@@ -105,4 +105,9 @@ export async function ensureCustomers(trx: Trx, customers: { code: string; count
     for (const x of r.rows) out.set(x.code, x.id);
   }
   return out;
+}
+
+/** Merges the products trigram index's pending list after a bulk product load, so searches do not scan it. */
+export async function cleanPendingSearchIndex(db: Kysely<DB>): Promise<void> {
+  await sql`select gin_clean_pending_list('products_name_trgm'::regclass)`.execute(db);
 }
