@@ -4,6 +4,7 @@
  */
 import type { Interaction } from './types.ts';
 import { DAY_MS } from './types.ts';
+import { mulberry32 } from '../shared/random.ts';
 
 export interface TemporalSplit {
   cutoff: number;
@@ -121,16 +122,7 @@ export function rankingMetrics(
 }
 
 /** Small deterministic PRNG (mulberry32) for reproducible splits and initialisation. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export interface BasketCase {
   rest: number[];

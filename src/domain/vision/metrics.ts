@@ -61,17 +61,7 @@ export function hashUnit(s: string): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** Seeded PRNG (mulberry32) for reproducible sampling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../shared/random.ts';
 
 /** Mean binary log-loss of probabilities for the positive class. */
 export function logLoss(truth: boolean[], p: number[], eps = 1e-6): number {

@@ -61,7 +61,8 @@ export function Chart({ days, series, height = 220, title, sameScale = false }: 
   return <div ref={box} className="chart" role="img" aria-label={title} />;
 }
 
-function compact(v: number) {
+/** 1.2M, 3.4k, 12.5: short axis labels. */
+export function compact(v: number) {
   const a = Math.abs(v);
   if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
   if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { qs, type Anchor, type Location } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Chart, compact } from '../components/Chart.tsx';
 import { fmtDay, fmtInt, fmtMoney } from '../format.ts';
 import { Link, useTitle } from '../router.tsx';
 import { useApi } from '../useApi.ts';
@@ -332,9 +332,3 @@ function Plot({ title, labels, times, series, format, height = 240 }: { title: s
   return <div ref={box} className="chart" role="img" aria-label={title} />;
 }
 
-function compact(v: number) {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
-  if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
-  return String(+v.toFixed(2));
-}
