@@ -11,8 +11,11 @@ const QUERIES: Record<ExportKind, { columns: string[]; page: (after: number, n: 
   },
   stock: {
     columns: ['sku', 'location', 'qty', 'reserved', 'available', 'low_threshold'],
-    page: (after, n) => sql`select row_number() over (order by s.product_id, s.location_id) + ${after} as k, p.sku, l.code as location, s.on_hand as qty, s.reserved, s.on_hand - s.reserved as available, s.low_threshold
-      from stock_levels s join products p on p.id = s.product_id join locations l on l.id = s.location_id order by s.product_id, s.location_id offset ${after} limit ${n}`,
+    // Keyset on the primary key (product_id, location_id), packed into one number for exportRows' cursor.
+    page: (after, n) => sql`select s.product_id::int8 * 1000000 + s.location_id as k, p.sku, l.code as location, s.on_hand as qty, s.reserved, s.on_hand - s.reserved as available, s.low_threshold
+      from stock_levels s join products p on p.id = s.product_id join locations l on l.id = s.location_id
+      where (s.product_id, s.location_id) > (${Math.floor(after / 1_000_000)}::int, ${after % 1_000_000}::int)
+      order by s.product_id, s.location_id limit ${n}`,
   },
   movements: {
     columns: ['id', 'date', 'sku', 'location', 'kind', 'qty', 'balance_after', 'unit_cost', 'unit_price', 'reason', 'sale_id', 'reverses_id', 'actor'],

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
-import type { MovementRow } from './stock.repository.ts';
+import type { MovementRow, SaleHeader } from './stock.repository.ts';
 
 type Trx = Transaction<DB>;
 
@@ -10,15 +10,8 @@ export const BATCH = 5000;
 /** A movement as the bulk paths write it (no reversals or transfers there). */
 export type BulkMovement = Omit<MovementRow, 'reversesId' | 'transferRef'>;
 
-export interface BulkSale {
-  id: number;
-  locationId: number;
-  customerId: number | null;
-  orderRef: string | null;
-  channel: string;
-  occurredAt: Date;
-  total: number;
-}
+/** A sale header with its id reserved in advance (reserveIds), for batched inserts. */
+export type BulkSale = SaleHeader & { id: number };
 
 /** Reserves n ids from a sequence, so parents and children can be written in batches without RETURNING order games. */
 export async function reserveIds(trx: Trx, sequence: 'sales_id_seq' | 'stock_movements_id_seq', n: number): Promise<number[]> {
