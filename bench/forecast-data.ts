@@ -91,3 +91,41 @@ export function loadWalmart(file: string): { series: LoadedSeries[]; weeks: stri
   }
   return { series, weeks };
 }
+
+/** Names of the Walmart covariates, in the order walmartCovariates returns them. */
+export const WALMART_COVARIATES = ['IsHoliday', 'Temperature', 'Fuel_Price', 'CPI', 'Unemployment', 'MarkDown1', 'MarkDown2', 'MarkDown3', 'MarkDown4', 'MarkDown5', 'Size'] as const;
+
+/**
+ * Walmart's external factors (features.csv per store × week: holiday flag, temperature, fuel price, CPI,
+ * unemployment, the five anonymised markdowns, NA → NaN; stores.csv: store size) as covariates aligned
+ * with each series from loadWalmart (index 0 = the series' first week). features.csv runs past train.csv,
+ * so the arrays cover the held-out weeks: these are the "known in advance" factors the issue names.
+ */
+// features.csv columns of WALMART_COVARIATES[1..9]: Temperature, Fuel_Price, CPI, Unemployment, MarkDown1-5.
+const COLUMNS = [2, 3, 9, 10, 4, 5, 6, 7, 8];
+
+export function walmartCovariates(dir: string, series: LoadedSeries[], weeks: string[]): Float64Array[][] {
+  const feats: string[][] = parse(readFileSync(`${dir}/features.csv`), { from_line: 2, skip_empty_lines: true });
+  const stores: string[][] = parse(readFileSync(`${dir}/stores.csv`), { from_line: 2, skip_empty_lines: true });
+  const size = new Map(stores.map((r) => [r[0], Number(r[2])]));
+  const wIdx = new Map(weeks.map((w, i) => [w, i]));
+  const num = (v: string): number => (v === 'NA' || v === '' ? NaN : Number(v));
+  // per store: one array per covariate over all weeks
+  const byStore = new Map<string, Float64Array[]>();
+  for (const r of feats) {
+    const i = wIdx.get(r[1]);
+    if (i === undefined) continue;
+    let a = byStore.get(r[0]);
+    if (!a) byStore.set(r[0], (a = WALMART_COVARIATES.map(() => new Float64Array(weeks.length).fill(NaN))));
+    a[0][i] = r[11] === 'TRUE' ? 1 : 0;
+    COLUMNS.forEach((col, c) => (a[c + 1][i] = num(r[col])));
+    a[10][i] = size.get(r[0]) ?? NaN;
+  }
+  const start = new Map(weeks.map((w, i) => [w, i]));
+  return series.map((s) => {
+    const store = s.id.split('-')[0];
+    const a = byStore.get(store);
+    const f = start.get(s.start)!;
+    return WALMART_COVARIATES.map((_, c) => (a ? a[c].slice(f, f + s.values.length) : new Float64Array(s.values.length).fill(NaN)));
+  });
+}

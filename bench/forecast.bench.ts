@@ -1,15 +1,17 @@
 /**
  * Forecasting benchmark on real data (issue 4). Run: npx tsx bench/forecast.bench.ts [--data retail|walmart|both]
- *   [--limit N] [--models auto,snaive,...] [--folds K]
+ *   [--limit N] [--models auto,snaive,...] [--folds K] [--covariates no]
  * Online Retail: ~3,900 products daily, last 28 days held out. Walmart: 3,331 store×dept weekly, last 13
  * weeks held out. Prints weighted RMSSE (weights = revenue in the last `horizon` training periods, as in M5),
  * mean RMSSE, WAPE, bias, MASE, P80/P95 coverage per method, the ratio to seasonal naive from the same run,
- * per demand class for the automatic choice, and throughput.
+ * per demand class for the automatic choice, and throughput. Walmart also runs the global GBM with its external
+ * factors (holiday, temperature, fuel, CPI, unemployment, markdowns, store size) against the same GBM without them.
  */
 import { dataFile } from '../src/config/data-dir.ts';
 import { holdoutBacktest, type MetricSummary } from '../src/domain/forecasting/backtest.ts';
 import type { MethodName, SeriesInput } from '../src/domain/forecasting/types.ts';
-import { type LoadedSeries, loadOnlineRetail, loadWalmart } from './forecast-data.ts';
+import { dirname } from 'node:path';
+import { type LoadedSeries, loadOnlineRetail, loadWalmart, WALMART_COVARIATES, walmartCovariates } from './forecast-data.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -21,6 +23,7 @@ const limit = Number(arg('limit', '0'));
 const folds = Number(arg('folds', '3'));
 const margin = Number(arg("margin", "0.1"));
 const useGlobal = arg('global', 'yes') !== 'no';
+const useCovariates = arg('covariates', 'yes') !== 'no';
 const DEFAULT_MODELS = 'auto,snaive,naive,ma,ses,ets,croston,sba,tsb,adida,imapa,tsb-s,zero';
 const models = arg('models', DEFAULT_MODELS).split(',') as (MethodName | 'auto')[];
 if (!models.includes('snaive')) models.push('snaive');
@@ -32,28 +35,28 @@ function fmt(x: number, d = 3): string {
 function table(title: string, res: ReturnType<typeof holdoutBacktest>, nSeries: number, cpu: Record<string, number>): void {
   const base = res.overall.snaive;
   console.log(`\n## ${title}`);
-  console.log('| model | wRMSSE | ×snaive | RMSSE | ×snaive | WAPE | bias | MASE | P80 cov | P95 cov | pinball P50 | series/s wall | series/CPU-s |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| model | wRMSSE | ×snaive | RMSSE | ×snaive | WAPE | bias | MASE | P80 cov | P80 PIT cov | P95 cov | P95 PIT cov | pinball P50 | series/s wall | series/CPU-s |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [m, s] of Object.entries(res.overall)) {
     console.log(
-      `| ${m} | ${fmt(s.weightedRmsse)} | ${fmt(s.weightedRmsse / base.weightedRmsse)} | ${fmt(s.rmsse)} | ${fmt(s.rmsse / base.rmsse)} | ${fmt(s.wape)} | ${fmt(s.bias)} | ${fmt(s.mase)} | ${fmt(s.coverage['0.8'])} | ${fmt(s.coverage['0.95'])} | ${fmt(s.pinball['0.5'])} | ${fmt(nSeries / res.seconds[m], 0)} | ${fmt(nSeries / cpu[m], 0)} |`,
+      `| ${m} | ${fmt(s.weightedRmsse)} | ${fmt(s.weightedRmsse / base.weightedRmsse)} | ${fmt(s.rmsse)} | ${fmt(s.rmsse / base.rmsse)} | ${fmt(s.wape)} | ${fmt(s.bias)} | ${fmt(s.mase)} | ${fmt(s.coverage['0.8'])} | ${fmt(s.pitCoverage['0.8'])} | ${fmt(s.coverage['0.95'])} | ${fmt(s.pitCoverage['0.95'])} | ${fmt(s.pinball['0.5'])} | ${fmt(nSeries / res.seconds[m], 0)} | ${fmt(nSeries / cpu[m], 0)} |`,
     );
   }
   const classes = ['smooth', 'erratic', 'intermittent', 'lumpy'] as const;
   const classModel = 'auto';
   console.log(`\nper demand class (${classModel} vs snaive):`);
-  console.log('| class | series | auto wRMSSE | snaive wRMSSE | auto RMSSE | snaive RMSSE | P80 cov | P95 cov |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| class | series | auto wRMSSE | snaive wRMSSE | auto RMSSE | snaive RMSSE | P80 cov | P80 PIT cov | P95 cov | P95 PIT cov |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of classes) {
     const a: MetricSummary | undefined = res.byClass[classModel]?.[c];
     const b: MetricSummary | undefined = res.byClass.snaive?.[c];
     if (!a) continue;
-    console.log(`| ${c} | ${a.series} | ${fmt(a.weightedRmsse)} | ${fmt(b?.weightedRmsse ?? NaN)} | ${fmt(a.rmsse)} | ${fmt(b?.rmsse ?? NaN)} | ${fmt(a.coverage['0.8'])} | ${fmt(a.coverage['0.95'])} |`);
+    console.log(`| ${c} | ${a.series} | ${fmt(a.weightedRmsse)} | ${fmt(b?.weightedRmsse ?? NaN)} | ${fmt(a.rmsse)} | ${fmt(b?.rmsse ?? NaN)} | ${fmt(a.coverage['0.8'])} | ${fmt(a.pitCoverage['0.8'])} | ${fmt(a.coverage['0.95'])} | ${fmt(a.pitCoverage['0.95'])} |`);
   }
   console.log(`(series ${nSeries}; RMSSE skipped for ${res.overall.auto?.skipped ?? 0} with a zero in-sample naive scale)`);
 }
 
-function run(title: string, loaded: LoadedSeries[], freq: 'D' | 'W', horizon: number): void {
+function run(title: string, loaded: LoadedSeries[], freq: 'D' | 'W', horizon: number, covariates?: Float64Array[][]): void {
   const series = limit ? loaded.slice(0, limit) : loaded;
   const inputs: SeriesInput[] = series.map((s) => ({ values: s.values, freq }));
   const weights = new Float64Array(series.length);
@@ -91,6 +94,19 @@ function run(title: string, loaded: LoadedSeries[], freq: 'D' | 'W', horizon: nu
     cpuSeconds.gbm = (r.seconds.gbm / (r.seconds.gbm + r.seconds.auto + r.seconds['global training'])) * (cpu.user / 1e6) + share;
     cpuSeconds['auto+gbm'] = (r.seconds.auto / (r.seconds.gbm + r.seconds.auto + r.seconds['global training'])) * (cpu.user / 1e6) + share;
   }
+  if (useGlobal && covariates) {
+    // The same global GBM with the data set's external factors as covariates (known in advance).
+    const withCov = inputs.map((inp, i) => ({ ...inp, covariates: covariates[i] }));
+    const cpu0 = process.cpuUsage();
+    const r = holdoutBacktest(withCov, { horizon, models: ['gbm', 'auto'], folds, outerFolds: 1, pooledProfile: freq === 'D', selectionMargin: margin, globalModel: true }, weights, undefined, () => performance.now());
+    const cpu = process.cpuUsage(cpu0);
+    res.overall['gbm+covariates'] = r.overall.gbm;
+    res.overall['auto+gbm+covariates'] = r.overall.auto;
+    res.seconds['gbm+covariates'] = r.seconds.gbm + r.seconds['global training'];
+    res.seconds['auto+gbm+covariates'] = r.seconds.auto + r.seconds['global training'];
+    cpuSeconds['gbm+covariates'] = cpu.user / 1e6;
+    cpuSeconds['auto+gbm+covariates'] = cpu.user / 1e6;
+  }
   table(title, res, series.length, cpuSeconds);
   console.log(`wall seconds per model: ${Object.entries(res.seconds).map(([m, s]) => `${m} ${s.toFixed(2)}`).join(', ')}`);
   console.log(`CPU seconds per model: ${Object.entries(cpuSeconds).map(([m, s]) => `${m} ${s.toFixed(2)}`).join(', ')}`);
@@ -114,6 +130,8 @@ if (which === 'walmart' || which === 'both') {
     const { series, weeks } = loadWalmart(f);
     const usable = series.filter((s) => s.values.length > 13 + 1);
     console.log(`\nWalmart ${weeks[0]}..${weeks[weeks.length - 1]}: ${usable.length} store×dept series`);
-    run('Walmart weekly, horizon 13 (last 13 weeks held out)', usable, 'W', 13);
+    const cov = useCovariates ? walmartCovariates(dirname(f), usable, weeks) : undefined;
+    if (cov) console.log(`covariates for the global model: ${WALMART_COVARIATES.join(', ')}`);
+    run('Walmart weekly, horizon 13 (last 13 weeks held out)', usable, 'W', 13, cov);
   }
 }

@@ -27,13 +27,13 @@ import {
   planCandidates,
   draftPurchaseOrders,
   mulberry32,
-  type ItemForecast,
   type CompareInput,
   type CompareResult,
   type PolicyMetrics,
   type Supplier,
   type PlanItem,
 } from '../src/domain/replenishment/index.ts';
+import { sesForecaster } from '../src/domain/replenishment/ses-forecaster.ts';
 
 const TOP = Number(process.env.TOP ?? 500);
 const L = 7;
@@ -119,39 +119,8 @@ function loadOnlineRetail(path: string): { series: Series[]; days: number; first
 
 // ---------- a simple forecaster (stand-in for the forecasting engine) ----------
 
-/**
- * SES level (α = 0.1) as a flat daily forecast; dispersion = RMS of back-tested cumulative errors
- * (Σ actual − h × level) over every past origin, for h = 1..horizon.
- */
-function sesForecaster(history: Float64Array, horizon: number): ItemForecast {
-  const n = history.length;
-  const burn = Math.min(28, n);
-  let level = 0;
-  for (let i = 0; i < burn; i++) level += history[i];
-  level = burn > 0 ? level / burn : 0;
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + history[i];
-  const sq = new Float64Array(horizon);
-  const cnt = new Float64Array(horizon);
-  for (let t = burn; t < n; t++) {
-    // level is the forecast made at the start of day t
-    const maxH = Math.min(horizon, n - t);
-    for (let h = 1; h <= maxH; h++) {
-      const e = prefix[t + h] - prefix[t] - h * level;
-      sq[h - 1] += e * e;
-      cnt[h - 1] += 1;
-    }
-    const x = WINSOR > 0 ? Math.min(history[t], Math.max(WINSOR * level, 1)) : history[t];
-    level += SES_ALPHA * (x - level);
-  }
-  const sd = new Float64Array(horizon);
-  let last = 0;
-  for (let h = 0; h < horizon; h++) {
-    sd[h] = cnt[h] > 0 ? Math.sqrt(sq[h] / cnt[h]) : last * Math.sqrt((h + 1) / Math.max(h, 1));
-    last = sd[h];
-  }
-  return { mean: new Float64Array(horizon).fill(level), dispersion: { horizonErrorSd: sd } };
-}
+// The simulator's own default forecaster (src/domain/replenishment/ses-forecaster.ts), with this bench's α and clip.
+const sesForecast = sesForecaster(SES_ALPHA, 28, WINSOR);
 
 // ---------- simulation (src/domain/replenishment/compare.ts does the work) ----------
 
@@ -183,7 +152,7 @@ const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleStri
 
 function speed(series: Series[], days: number): void {
   const rng = mulberry32(11);
-  const forecasts = series.map((s) => sesForecaster(s.demand.subarray(0, days), 60));
+  const forecasts = series.map((s) => sesForecast(s.demand.subarray(0, days), 60));
   const suppliers: Supplier[] = Array.from({ length: 200 }, (_, i) => ({
     id: `S${i}`,
     leadTimeDays: 3 + (i % 12),
@@ -280,7 +249,7 @@ const base: Omit<CompareInput, 'service'> = {
   warmup: start,
   leadTime: L,
   review: R,
-  forecaster: sesForecaster,
+  forecaster: sesForecast,
   kind: 'rs',
   mode: 'lost_sales',
   orderingCost: ORDER_COST,

@@ -48,6 +48,14 @@ try {
     ['product', `/products/${encodeURIComponent('85123A')}`, true],
     ['reports', '/reports', true],
     ['alerts', '/alerts', false],
+    ['replenishment', '/replenishment', false],
+    ['waste', '/waste', true],
+    ['customers', '/customers', false],
+    ['placement', '/placement', true],
+    ['demographics', '/demographics', true],
+    ['supplier-quality', '/supplier-quality', true],
+    ['integrations', '/integrations', false],
+    ['shop', '/shop', false],
   ];
   for (const [name, path, full] of pages) {
     await page.goto(base + path);

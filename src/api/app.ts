@@ -14,6 +14,14 @@ import { reportsRoutes } from './routes/reports.routes.ts';
 import { summaryRoutes, systemRoutes } from './routes/system.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webRoutes } from './web.ts';
+import { replenishmentRoutes } from './routes/replenishment.routes.ts';
+import { wasteRoutes } from './routes/waste.routes.ts';
+import { recommendRoutes } from './routes/recommend.routes.ts';
+import { kioskRoutes } from './routes/vision.routes.ts';
+import { placementRoutes } from './routes/placement.routes.ts';
+import { storefrontRoutes } from './routes/storefront.routes.ts';
+import { integrationRoutes } from './routes/integrations.routes.ts';
+import { inspectionRoutes } from './routes/inspection.routes.ts';
 
 /** The whole HTTP app: API under /api, OpenAPI at /api/openapi.json, reference at /docs, dashboard at /. */
 export function buildApp(services: AppServices) {
@@ -41,6 +49,14 @@ export function buildApp(services: AppServices) {
   forecastRoutes(app);
   dashboardRoutes(app);
   reportsRoutes(app);
+  replenishmentRoutes(app);
+  wasteRoutes(app);
+  recommendRoutes(app);
+  kioskRoutes(app);
+  placementRoutes(app);
+  storefrontRoutes(app);
+  integrationRoutes(app);
+  inspectionRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token (sws_…) from /api/auth/login or an API token (swt_…)' });
   app.doc31('/api/openapi.json', {

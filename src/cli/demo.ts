@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import { demoAvailable, loadDemo } from '../demo/demo.ts';
+import { recordDemoVisitors } from '../demo/kiosk-demo.ts';
 import { withServices } from './run.ts';
 
 export function demoCommand(program: Command) {
@@ -18,6 +19,9 @@ export function demoCommand(program: Command) {
         const r = await loadDemo(s, config.dataDir, (p) => process.stderr.isTTY ? process.stderr.write(`\r\x1b[K${p.message}`) : undefined);
         if (process.stderr.isTTY) process.stderr.write('\n');
         console.log(`demo loaded in ${(r.ms / 1000).toFixed(1)} s: ${r.summary}`);
+        // The reload cleared vision_events with the locations: record the demo visitors again.
+        const v = await recordDemoVisitors(s);
+        if (v) console.log(`demo visitors: ${v.events} events for FASH1 from ${v.analysed} UTKFace faces in ${v.seconds.toFixed(1)} s`);
       });
     });
 }

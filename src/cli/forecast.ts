@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { holdoutBacktest, type Freq, type MethodName, type SeriesInput } from '../domain/forecasting/index.ts';
 import { aggregate, dayToIso, isoToDay } from '../domain/forecasting/index.ts';
 import { AppError } from '../errors.ts';
-import { readTable } from '../services/import/readers.ts';
-import { ALIASES, salesRow } from '../services/import/row-schemas.ts';
+import { validSalesRows } from '../services/import/sales-file.ts';
 import { forecastServiceOf } from '../services/forecast.service.ts';
 import { progressBar } from './progress.ts';
 import { cliActor, withServices } from './run.ts';
@@ -110,37 +109,31 @@ export function forecastCommand(program: Command) {
         models: Object.fromEntries(
           Object.entries(r.overall).map(([m, x]) => [
             m,
-            { rmsse: x.rmsse, wape: x.wape, mase: x.mase, bias: x.bias, pinball: mean(Object.values(x.pinball)), coverage80: x.coverage['0.8'], skipped: x.skipped },
+            { rmsse: x.rmsse, wape: x.wape, mase: x.mase, bias: x.bias, pinball: mean(Object.values(x.pinball)), coverage80: x.coverage['0.8'], coverage80Pit: x.pitCoverage['0.8'], skipped: x.skipped },
           ]),
         ),
       };
       if (o.json) return console.log(JSON.stringify(out));
       console.log(`${out.series} series (${inputs.length - usable.length} too short left out), ${freq} horizon ${horizon}, ${folds} fold(s), ${out.seconds} s`);
-      console.log(`${'model'.padEnd(22)} ${'RMSSE'.padStart(7)} ${'WAPE'.padStart(7)} ${'MASE'.padStart(7)} ${'bias'.padStart(7)} ${'pinball'.padStart(8)} ${'P80 cov'.padStart(8)}`);
+      console.log(`${'model'.padEnd(22)} ${'RMSSE'.padStart(7)} ${'WAPE'.padStart(7)} ${'MASE'.padStart(7)} ${'bias'.padStart(7)} ${'pinball'.padStart(8)} ${'P80 cov'.padStart(8)} ${'PIT cov'.padStart(8)}`);
       for (const [m, x] of Object.entries(out.models))
-        console.log(`${m.padEnd(22)} ${fmt(x.rmsse).padStart(7)} ${fmt(x.wape).padStart(7)} ${fmt(x.mase).padStart(7)} ${fmt(x.bias).padStart(7)} ${fmt(x.pinball).padStart(8)} ${fmt(x.coverage80).padStart(8)}`);
+        console.log(`${m.padEnd(22)} ${fmt(x.rmsse).padStart(7)} ${fmt(x.wape).padStart(7)} ${fmt(x.mase).padStart(7)} ${fmt(x.bias).padStart(7)} ${fmt(x.pinball).padStart(8)} ${fmt(x.coverage80).padStart(8)} ${fmt(x.coverage80Pit).padStart(8)}`);
     });
 }
 
 /** Sales file → one daily series per SKU (× store), from its first to its last sale; absent days are zero sales. */
 async function seriesFromFile(file: string, freq: Freq, store?: string): Promise<SeriesInput[]> {
   const by = new Map<string, Map<number, number>>();
-  let bad = 0;
-  for await (const row of readTable(file)) {
-    const v: Record<string, string> = {};
-    for (const [k, x] of Object.entries(row.values)) v[ALIASES[k] ?? k] = x;
-    const p = salesRow.safeParse(v);
-    if (!p.success) {
-      bad++;
-      continue;
-    }
-    if (store && p.data.store !== store) continue;
-    const key = `${p.data.sku}\u0000${p.data.store ?? ''}`;
-    const day = isoToDay(p.data.date.toISOString());
+  const sales = validSalesRows(file);
+  for await (const r of sales.rows) {
+    if (store && r.store !== store) continue;
+    const key = `${r.sku}\u0000${r.store ?? ''}`;
+    const day = isoToDay(r.date.toISOString());
     let m = by.get(key);
     if (!m) by.set(key, (m = new Map()));
-    m.set(day, (m.get(day) ?? 0) + p.data.qty);
+    m.set(day, (m.get(day) ?? 0) + r.qty);
   }
+  const bad = sales.skipped();
   if (bad) process.stderr.write(`${bad} rows were not valid sales rows and were left out\n`);
   if (by.size === 0) throw new AppError('invalid', `no valid sales rows in ${file}`, 'sales');
   const out: SeriesInput[] = [];

@@ -1,11 +1,17 @@
 import { serve as serveHttp } from '@hono/node-server';
 import type { Command } from 'commander';
 import { buildApp } from '../api/app.ts';
+import { attachSockets } from '../api/sockets.ts';
 import { bootstrap } from '../bootstrap.ts';
 import { loadConfig } from '../config/config.ts';
 import { demoAvailable, loadDemo } from '../demo/demo.ts';
+import { replenishDemo } from '../demo/demo-replenishment.ts';
+import { recordDemoVisitors } from '../demo/kiosk-demo.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
+import '../jobs/handlers.ts';
+import { startWorker } from '../jobs/worker.ts';
 import { log } from '../log.ts';
+import { recommendServiceOf } from '../services/recommend.service.ts';
 
 export function serveCommand(program: Command) {
   program
@@ -28,7 +34,12 @@ export function serveCommand(program: Command) {
           console.log('  (shown once; change it under Users, or with `npx shelfwise user password admin@shelfwise.local`)\n');
         }
       });
+      attachSockets(server as unknown as import('node:http').Server, services);
       startScheduler(services);
+      // Recommendations train lazily on the first request when no model is stored (and right after a demo load).
+      recommendServiceOf(services).lazyTrain = true;
+      // Jobs (webhook deliveries, forecast jobs) run here unless separate `shelfwise worker` processes do it.
+      const worker = process.env.SHELFWISE_SERVER_WORKER === '0' ? null : startWorker(services);
       if (empty && config.demo) {
         if (demoAvailable(config.dataDir)) {
           services.status.demo = 'loading';
@@ -45,6 +56,10 @@ export function serveCommand(program: Command) {
               services.status.demo = 'loaded';
               services.status.demoProgress = undefined;
               console.log(`Demo store loaded in ${(r.ms / 1000).toFixed(1)} s: ${r.summary}`);
+              void recommendServiceOf(services).trainInBackground('demo loaded');
+              replenishDemo(services).catch((e) => log.error('demo forecast/replenishment failed', { error: String(e?.message ?? e) }));
+              // Demographics: FASH1 visitors from the real face analyzer on UTKFace faces (~10-20 s CPU; logs its time).
+              recordDemoVisitors(services).catch((e) => log.error('demo visitors failed', { error: String(e?.message ?? e) }));
             })
             .catch((e) => {
               services.status.demo = 'unavailable';
@@ -58,6 +73,7 @@ export function serveCommand(program: Command) {
       } else if (!empty) services.status.demo = 'loaded';
       const stop = async () => {
         server.close();
+        await worker?.stop();
         await services.database.close();
         process.exit(0);
       };

@@ -6,6 +6,9 @@ import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
+/** Advisory lock key shared by migrations and schema drops (any constant; this one spells "shelf"). */
+export const SCHEMA_DDL_LOCK = 0x7368656c66;
+
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database {
@@ -72,9 +75,12 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 }
 
 export async function dropSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // Same lock as migrateToLatest: never drop a schema while another process introspects the catalog.
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_DDL_LOCK]);
     await client.query(`drop schema if exists ${schema} cascade`);
   } finally {
     await client.end();

@@ -1,9 +1,18 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Database } from './connection.ts';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { SCHEMA_DDL_LOCK, type Database } from './connection.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-inventory-listing.ts';
 import * as m0003 from './migrations/0003-forecasts.ts';
 import * as m0004 from './migrations/0004-search-index.ts';
+import * as m0005 from './migrations/0005-replenishment.ts';
+import * as m0006 from './migrations/0006-promotions.ts';
+import * as m0007 from './migrations/0007-recommendations.ts';
+import * as m0008 from './migrations/0008-vision-events.ts';
+import * as m0009 from './migrations/0009-placement.ts';
+import * as m0010 from './migrations/0010-storefront.ts';
+import * as m0011 from './migrations/0011-integrations.ts';
+import * as m0012 from './migrations/0012-inspections.ts';
+import * as m0013 from './migrations/0013-vision-demo-source.ts';
 
 /** Migrations live in code (not read from a folder) so they run the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +20,15 @@ const migrations: Record<string, Migration> = {
   '0002-inventory-listing': m0002,
   '0003-forecasts': m0003,
   '0004-search-index': m0004,
+  '0005-replenishment': m0005,
+  '0006-promotions': m0006,
+  '0007-recommendations': m0007,
+  '0008-vision-events': m0008,
+  '0009-placement': m0009,
+  '0010-storefront': m0010,
+  '0011-integrations': m0011,
+  '0012-inspections': m0012,
+  '0013-vision-demo-source': m0013,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -24,7 +42,22 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   // same server would see the first one's migration tables.
   const migrationTableSchema = database.kind === 'postgres' ? (database.schema ?? 'public') : undefined;
   const migrator = new Migrator({ db: database.db, provider: new StaticProvider(), migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (database.kind !== 'postgres') return run();
+  // Kysely's introspection reads the catalog of every schema on the server; a schema dropped by another
+  // process in the middle of that read fails it with "schema … does not exist". Migrations and schema drops
+  // (dropSchema) take the same server-wide advisory lock, held on one pooled connection while the migrator
+  // uses others.
+  return database.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${SCHEMA_DDL_LOCK})`.execute(conn);
+    try {
+      return await run();
+    } finally {
+      await sql`select pg_advisory_unlock(${SCHEMA_DDL_LOCK})`.execute(conn);
+    }
+  });
 }

@@ -1,8 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ReplenishmentTables } from './schema/replenishment.ts';
+import type { WasteTables } from './schema/waste.ts';
+import type { RecommendTables } from './schema/recommend.ts';
+import type { VisionTables } from './schema/vision.ts';
+import type { PlacementTables } from './schema/placement.ts';
+import type { StorefrontTables } from './schema/storefront.ts';
+import type { IntegrationTables } from './schema/integrations.ts';
+import type { InspectionTables } from './schema/inspection.ts';
 
 /** Kysely types of the tables created in migrations/. Keep in step with the SQL. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T = Record<string, unknown>> = ColumnType<T, string | T | undefined, string | T>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T = Record<string, unknown>> = ColumnType<T, string | T | undefined, string | T>;
 
 export type Role = 'admin' | 'manager' | 'staff' | 'kiosk';
 export type Gender = 'men' | 'women' | 'unisex' | 'boys' | 'girls';
@@ -15,7 +23,8 @@ export type MovementKind =
   | 'transfer_in'
   | 'write_off'
   | 'stocktake'
-  | 'opening';
+  | 'opening'
+  | 'return_to_supplier';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -112,6 +121,8 @@ export interface CustomersTable {
   country: string | null;
   gender: string | null;
   age_group: string | null;
+  /** Shop account password (argon2id), migration 0010-storefront; null for customers without an account. */
+  password_hash: Generated<string | null>;
   created_at: Generated<Date>;
 }
 export interface SalesTable {
@@ -124,6 +135,9 @@ export interface SalesTable {
   total: Generated<number>;
   created_by: number | null;
   created_at: Generated<Date>;
+  /** The camera kiosk's estimate of the shopper (migration 0007; male|female, child|teen|adult|senior). */
+  shopper_gender: ColumnType<string | null, string | null | undefined, string | null>;
+  shopper_age_group: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface StockLevelsTable {
   product_id: number;
@@ -241,7 +255,16 @@ export interface ForecastsTable {
   p95: number[];
 }
 
-export interface DB {
+/** Every table: the foundation's here, each capability's in src/db/schema/<area>.ts. */
+export interface DB
+  extends ReplenishmentTables,
+    WasteTables,
+    RecommendTables,
+    VisionTables,
+    PlacementTables,
+    StorefrontTables,
+    IntegrationTables,
+    InspectionTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

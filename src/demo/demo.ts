@@ -5,7 +5,11 @@ import { appendMovements, BATCH, cleanPendingSearchIndex, ensureCustomers, inser
 import type { DB } from '../db/schema.ts';
 import type { AppServices } from '../services/index.ts';
 import { inTransaction } from '../services/transaction.ts';
+import { placementServiceOf } from '../services/placement.service.ts';
+import { log } from '../log.ts';
 import { readFashionCatalog } from './fashion-catalog.ts';
+import { loadInspectionDemo } from './inspection-demo.ts';
+import { demoIntegrations } from './integrations-demo.ts';
 import { planOnlineRetail, readOnlineRetail } from './online-retail.ts';
 
 export const OR_FILE = ['retail', 'online_retail_2010_2011.csv'];
@@ -127,11 +131,18 @@ export async function loadDemo(services: AppServices, dataDir: string, onProgres
       ],
     };
     await trx.insertInto('settings').values({ key: 'demo.provenance', value: JSON.stringify(provenance) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(provenance), updated_at: new Date() })).execute();
+    // The online shop (/shop) sells the clothing store's stock (docs/storefront.md; SHOP_LOCATION overrides it).
+    await trx.insertInto('settings').values({ key: 'shop.location', value: JSON.stringify('FASH1') }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify('FASH1'), updated_at: new Date() })).execute();
     return `${plan.products.length.toLocaleString()} gift products with ${moves.length.toLocaleString()} movements (${plan.invoices.length.toLocaleString()} invoices), ${fashion.length.toLocaleString()} clothing products`;
   });
   await cleanPendingSearchIndex(db);
   await sql`analyze`.execute(db);
-  return { ms: Date.now() - t0, summary };
+  step('placement: FASH1 starting layout');
+  // the store is loaded even if this extra fails; the page then starts from an empty layout
+  await placementServiceOf(services).seedDemo('FASH1', { id: null, label: ACTOR.label, role: 'system' }).catch((e) => log.warn('placement demo layout failed', { error: String(e?.message ?? e) }));
+  await demoIntegrations(services);
+  const inspections = await loadInspectionDemo(services, step); // issue 12: real fabric photos, when present
+  return { ms: Date.now() - t0, summary: inspections ? `${summary}, ${inspections}` : summary };
 }
 
 async function setupLocations(trx: Transaction<DB>): Promise<[number, number]> {

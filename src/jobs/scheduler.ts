@@ -1,21 +1,18 @@
-import { AppError } from '../errors.ts';
+import { parseForecastAt } from '../config/time-of-day.ts';
 import { log } from '../log.ts';
 import type { Actor } from '../services/actor.ts';
-import { forecastServiceOf } from '../services/forecast.service.ts';
+import { startDeadStockCheck } from './dead-stock.job.ts';
+import { enqueue } from '../services/jobs.service.ts';
 import type { AppServices } from '../services/index.ts';
+import { purgeExpiredPhotos } from '../services/inspection-photos.ts';
+import { storefrontOf } from '../services/storefront.service.ts';
+import { startVisionRetention } from './vision-retention.ts';
 
 /** The actor of scheduled work, as recorded on forecast runs. */
 export const SCHEDULER: Actor = { id: null, label: 'scheduler', role: 'system' };
 
-/** FORECAST_AT: 'HH:MM' local time (default 02:00), or 'off'. Returns null when off. */
-export function parseForecastAt(v: string | undefined): { hour: number; minute: number } | null {
-  const s = (v ?? '').trim().toLowerCase();
-  if (s === '') return { hour: 2, minute: 0 };
-  if (['off', 'no', 'false', '0', 'never'].includes(s)) return null;
-  const m = /^(\d{1,2}):(\d{2})$/.exec(s);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new Error(`configuration: FORECAST_AT: expected HH:MM (24-hour local time) or off, got "${v}"`);
-  return { hour: Number(m[1]), minute: Number(m[2]) };
-}
+// Validated with the rest of the configuration (src/config/config.ts); re-exported for the scheduler's callers.
+export { parseForecastAt };
 
 /** The next local time hour:minute strictly after now. */
 export function nextRunAt(now: Date, at: { hour: number; minute: number }): Date {
@@ -50,21 +47,19 @@ export function startScheduler(services: AppServices, env: NodeJS.ProcessEnv = p
       log.info('scheduled forecast skipped: the demo store is loading');
       return 'skipped: loading';
     }
-    try {
-      const { id, finished } = await forecastServiceOf(services).start({ freq: 'D', actor: SCHEDULER });
-      log.info('scheduled forecast started', { runId: id });
-      finished.then(
-        (r) => log.info('scheduled forecast done', { runId: id, series: r.series, seconds: r.seconds.total }),
-        (e) => log.error('scheduled forecast failed', { runId: id, error: String(e?.message ?? e) }),
-      );
-      return 'started';
-    } catch (e) {
-      if (e instanceof AppError && e.kind === 'conflict') {
-        log.info('scheduled forecast skipped: a run is already running', { detail: e.message });
-        return 'skipped: running';
-      }
-      throw e;
+    // The run itself is a 'forecast.run' job (src/jobs/handlers.ts): a worker (this server's, or a separate
+    // `shelfwise worker`) runs it, retries it, and picks it up again if its process dies.
+    const running = await services.database.db.selectFrom('forecast_runs').select(['id']).where('status', '=', 'running').executeTakeFirst();
+    if (running) {
+      log.info('scheduled forecast skipped: a run is already running', { runId: running.id });
+      return 'skipped: running';
     }
+    // The run's job queues what reads fresh forecasts when it is done (src/jobs/handlers.ts): a replenishment run
+    // (REPLENISH_NIGHTLY=off skips it) and the recommendations' retraining with a hold-out score.
+    const then = [...(/^(off|no|false|0)$/i.test(env.REPLENISH_NIGHTLY ?? '') ? [] : ['replenishment.run']), 'recommend.train'];
+    const job = await enqueue(services.database.db, 'forecast.run', { freq: 'D', actor: SCHEDULER.label, then }, { dedupeKey: 'forecast.nightly', maxAttempts: 3, actor: SCHEDULER.label });
+    log.info('scheduled forecast queued', { job });
+    return 'started';
   };
   const arm = () => {
     if (!at) return;
@@ -78,12 +73,34 @@ export function startScheduler(services: AppServices, env: NodeJS.ProcessEnv = p
     timer.unref();
   };
   arm();
+  // Inspection photos past their retention period (issue 12): deleted hourly; a no-op when none are kept.
+  const purge = setInterval(() => {
+    purgeExpiredPhotos(services.database.db)
+      .then((n) => n && log.info('expired inspection photos deleted', { photos: n }))
+      .catch((e) => log.error('inspection photo purge failed', { error: String(e?.message ?? e) }));
+  }, 3_600_000);
+  purge.unref();
+  const deadStock = startDeadStockCheck(services, env);
+  // Storefront: release checkouts whose payment did not finish in time (SHOP_RESERVATION_MINUTES), every minute.
+  const sweeper = setInterval(() => {
+    if (services.status.demo === 'loading') return;
+    storefrontOf(services)
+      .checkout.releaseExpired()
+      .then((r) => (r.expired || r.confirmed) && log.info('expired checkouts swept', r))
+      .catch((e) => log.error('checkout sweeper failed', { error: String(e?.message ?? e) }));
+  }, 60_000);
+  sweeper.unref();
+  const visionRetention = startVisionRetention(services, SCHEDULER);
   if (at) log.info('forecast scheduler on', { next: (nextAt as Date | null)?.toString() });
   else log.info('forecast scheduler off (FORECAST_AT=off)');
   return {
     next: () => nextAt,
     tick,
     stop() {
+      clearInterval(purge);
+      deadStock.stop();
+      clearInterval(sweeper);
+      visionRetention.stop();
       if (timer) clearTimeout(timer);
       timer = null;
       nextAt = null;

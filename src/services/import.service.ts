@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
 import { readTable } from './import/readers.ts';
-import { ALIASES, productRow, salesRow, stockRow, type ProductRow, type SalesRow, type StockRow } from './import/row-schemas.ts';
+import { canonicalColumns, productRow, salesRow, stockRow, type ProductRow, type SalesRow, type StockRow } from './import/row-schemas.ts';
 import { inTransaction } from './transaction.ts';
 
 export type ImportKind = 'products' | 'stock' | 'sales';
@@ -104,8 +104,7 @@ export class ImportService {
         bad.push({ line: raw.line, reason: `the row ${raw.fieldCountError}` });
         continue;
       }
-      const values: Record<string, string> = {};
-      for (const [k, v] of Object.entries(raw.values)) values[ALIASES[k] ?? k] = v;
+      const values = canonicalColumns(raw.values);
       const r = schema.safeParse(values);
       if (r.success) rows.push({ line: raw.line, row: r.data });
       else {

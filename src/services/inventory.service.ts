@@ -13,6 +13,7 @@ import { balancesAfter, checkSign, crossedBelow, netByItem, type MovementKind } 
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
+import { emitEvent } from './outbox.ts';
 import { idempotent, inTransaction } from './transaction.ts';
 
 type Trx = Transaction<DB>;
@@ -50,24 +51,30 @@ export class InventoryService {
 
   async postMovements(actor: Actor, lines: MovementLineInput[], occurredAt?: Date, key?: string) {
     if (lines.length === 0) throw new AppError('invalid', 'at least one line is needed', 'lines');
-    return idempotent(this.db, actor, key, { op: 'movements', lines, occurredAt }, async (trx) => {
-      const { products, locations } = await this.resolve(trx, lines.map((l) => l.sku), lines.map((l) => l.location));
-      const at = occurredAt ?? new Date();
-      const rows: MovementRow[] = lines.map((l, i) => {
-        try {
-          checkSign(l.kind, l.qty);
-        } catch (e) {
-          throw withField(e, `lines.${i}.qty`);
-        }
-        const p = products.get(l.sku)!;
-        return row(p.id, locations.get(l.location)!.id, l.kind, l.qty, {
-          unitCost: l.unitCost ?? p.cost,
-          reason: l.reason ?? null,
-          occurredAt: at,
-        });
+    return idempotent(this.db, actor, key, { op: 'movements', lines, occurredAt }, (trx) => this.postMovementsIn(trx, actor, lines, occurredAt));
+  }
+
+  /**
+   * postMovements inside the caller's transaction, for capabilities that write their own rows with the movements
+   * (purchase-order receipts, inspection batches). Any ledger kind, sign-checked; available stock cannot go below zero.
+   */
+  async postMovementsIn(trx: Trx, actor: Actor, lines: (Omit<MovementLineInput, 'kind'> & { kind: MovementKind })[], occurredAt?: Date): Promise<PostedMovement[]> {
+    const { products, locations } = await this.resolve(trx, lines.map((l) => l.sku), lines.map((l) => l.location));
+    const at = occurredAt ?? new Date();
+    const rows: MovementRow[] = lines.map((l, i) => {
+      try {
+        checkSign(l.kind, l.qty);
+      } catch (e) {
+        throw withField(e, `lines.${i}.qty`);
+      }
+      const p = products.get(l.sku)!;
+      return row(p.id, locations.get(l.location)!.id, l.kind, l.qty, {
+        unitCost: l.unitCost ?? p.cost,
+        reason: l.reason ?? null,
+        occurredAt: at,
       });
-      return (await this.apply(trx, actor, rows, products, locations)).movements;
     });
+    return (await this.apply(trx, actor, rows, products, locations)).movements;
   }
 
   async transfer(actor: Actor, t: { sku: string; from: string; to: string; qty: number; reason?: string }, key?: string) {
@@ -140,54 +147,60 @@ export class InventoryService {
     s.lines.forEach((l, i) => {
       if (!Number.isInteger(l.qty) || l.qty <= 0) throw new AppError('invalid', 'quantity must be a positive integer', `lines.${i}.qty`);
     });
-    return idempotent(this.db, actor, key, { op: 'sale', ...s }, async (trx) => {
-      const { products, locations } = await this.resolve(trx, s.lines.map((l) => l.sku), [s.location]);
-      const loc = locations.get(s.location)!;
-      const customerId = s.customer ? await this.customerId(trx, s.customer) : null;
-      const at = s.occurredAt ?? new Date();
-      const priced = s.lines.map((l) => ({ ...l, p: products.get(l.sku)!, unitPrice: l.unitPrice ?? products.get(l.sku)!.price }));
-      const total = round2(priced.reduce((a, l) => a + l.qty * l.unitPrice, 0));
-      const rows = priced.map((l) => row(l.p.id, loc.id, 'sale', -l.qty, { unitCost: l.p.cost, unitPrice: l.unitPrice, occurredAt: at }));
-      const header = { locationId: loc.id, customerId, orderRef: s.orderRef ?? null, channel: s.channel ?? 'pos', occurredAt: at, total };
-      const { movements, saleId } = await this.apply(trx, actor, rows, products, locations, false, header).catch((e) => {
-        if ((e as { code?: string }).code === '23505') throw new AppError('conflict', `order ${s.orderRef} was already recorded at ${s.location}`, 'orderRef');
-        throw e;
-      });
-      return { id: saleId!, location: s.location, customer: s.customer ?? null, orderRef: s.orderRef ?? null, occurredAt: at, total, movements };
+    return idempotent(this.db, actor, key, { op: 'sale', ...s }, (trx) => this.saleIn(trx, actor, s));
+  }
+
+  /** recordSale inside the caller's transaction (the storefront turns a reservation into a sale atomically). */
+  async saleIn(trx: Trx, actor: Actor, s: SaleInput) {
+    const { products, locations } = await this.resolve(trx, s.lines.map((l) => l.sku), [s.location]);
+    const loc = locations.get(s.location)!;
+    const customerId = s.customer ? await this.customerId(trx, s.customer) : null;
+    const at = s.occurredAt ?? new Date();
+    const priced = s.lines.map((l) => ({ ...l, p: products.get(l.sku)!, unitPrice: l.unitPrice ?? products.get(l.sku)!.price }));
+    const total = round2(priced.reduce((a, l) => a + l.qty * l.unitPrice, 0));
+    const rows = priced.map((l) => row(l.p.id, loc.id, 'sale', -l.qty, { unitCost: l.p.cost, unitPrice: l.unitPrice, occurredAt: at }));
+    const header = { locationId: loc.id, customerId, orderRef: s.orderRef ?? null, channel: s.channel ?? 'pos', occurredAt: at, total };
+    const { movements, saleId } = await this.apply(trx, actor, rows, products, locations, false, header).catch((e) => {
+      if ((e as { code?: string }).code === '23505') throw new AppError('conflict', `order ${s.orderRef} was already recorded at ${s.location}`, 'orderRef');
+      throw e;
     });
+    return { id: saleId!, location: s.location, customer: s.customer ?? null, orderRef: s.orderRef ?? null, occurredAt: at, total, movements };
   }
 
   /** Returns part of a sale: at most what was sold and not yet returned, per SKU. */
   async recordReturn(actor: Actor, saleId: number, r: { lines: { sku: string; qty: number }[]; reason?: string }, key?: string) {
     if (r.lines.length === 0) throw new AppError('invalid', 'a return needs at least one line', 'lines');
-    return idempotent(this.db, actor, key, { op: 'return', saleId, ...r }, async (trx) => {
-      const sale = await trx.selectFrom('sales').select(['id', 'location_id']).where('id', '=', saleId).forUpdate().executeTakeFirst();
-      if (!sale) throw new AppError('not_found', `sale ${saleId} does not exist`, 'saleId');
-      const net = await trx
-        .selectFrom('stock_movements as m')
-        .innerJoin('products as p', 'p.id', 'm.product_id')
-        .select(['p.sku', 'm.product_id', sql<number>`(-sum(m.qty))::int`.as('open'), sql<number>`max(m.unit_price)`.as('price'), sql<number>`max(m.unit_cost)`.as('cost')])
-        .where('m.sale_id', '=', saleId)
-        .groupBy(['p.sku', 'm.product_id'])
-        .execute();
-      const bySku = new Map(net.map((n) => [n.sku, n]));
-      const rows = r.lines.map((l, i) => {
-        const n = bySku.get(l.sku);
-        if (!n) throw new AppError('invalid', `${l.sku} is not on sale ${saleId}`, `lines.${i}.sku`);
-        if (!Number.isInteger(l.qty) || l.qty <= 0) throw new AppError('invalid', 'quantity must be a positive integer', `lines.${i}.qty`);
-        if (l.qty > n.open) throw new AppError('invalid', `only ${n.open} of ${l.sku} can still be returned on sale ${saleId}`, `lines.${i}.qty`);
-        n.open -= l.qty;
-        return row(n.product_id, sale.location_id, 'return', l.qty, {
-          unitCost: n.cost,
-          unitPrice: n.price,
-          saleId,
-          reason: r.reason ?? 'customer return',
-          occurredAt: new Date(),
-        });
+    return idempotent(this.db, actor, key, { op: 'return', saleId, ...r }, (trx) => this.returnIn(trx, actor, saleId, r));
+  }
+
+  /** recordReturn inside the caller's transaction (a storefront refund updates its order in the same one). */
+  async returnIn(trx: Trx, actor: Actor, saleId: number, r: { lines: { sku: string; qty: number }[]; reason?: string }) {
+    const sale = await trx.selectFrom('sales').select(['id', 'location_id']).where('id', '=', saleId).forUpdate().executeTakeFirst();
+    if (!sale) throw new AppError('not_found', `sale ${saleId} does not exist`, 'saleId');
+    const net = await trx
+      .selectFrom('stock_movements as m')
+      .innerJoin('products as p', 'p.id', 'm.product_id')
+      .select(['p.sku', 'm.product_id', sql<number>`(-sum(m.qty))::int`.as('open'), sql<number>`max(m.unit_price)`.as('price'), sql<number>`max(m.unit_cost)`.as('cost')])
+      .where('m.sale_id', '=', saleId)
+      .groupBy(['p.sku', 'm.product_id'])
+      .execute();
+    const bySku = new Map(net.map((n) => [n.sku, n]));
+    const rows = r.lines.map((l, i) => {
+      const n = bySku.get(l.sku);
+      if (!n) throw new AppError('invalid', `${l.sku} is not on sale ${saleId}`, `lines.${i}.sku`);
+      if (!Number.isInteger(l.qty) || l.qty <= 0) throw new AppError('invalid', 'quantity must be a positive integer', `lines.${i}.qty`);
+      if (l.qty > n.open) throw new AppError('invalid', `only ${n.open} of ${l.sku} can still be returned on sale ${saleId}`, `lines.${i}.qty`);
+      n.open -= l.qty;
+      return row(n.product_id, sale.location_id, 'return', l.qty, {
+        unitCost: n.cost,
+        unitPrice: n.price,
+        saleId,
+        reason: r.reason ?? 'customer return',
+        occurredAt: new Date(),
       });
-      const { products, locations } = await this.namesOf(trx, rows.map((x) => x.productId), [sale.location_id]);
-      return { saleId, movements: (await this.apply(trx, actor, rows, products, locations)).movements };
     });
+    const { products, locations } = await this.namesOf(trx, rows.map((x) => x.productId), [sale.location_id]);
+    return { saleId, movements: (await this.apply(trx, actor, rows, products, locations)).movements };
   }
 
   async setThreshold(actor: Actor, sku: string, location: string, threshold: number | null) {
@@ -265,6 +278,10 @@ export class InventoryService {
       qty: r.qty,
       balanceAfter: balances[i],
     }));
+    // Webhook events (issue 11), in this transaction: sent exactly when the change commits.
+    await emitEvent(trx, 'stock.changed', { occurredAt: rows[0].occurredAt, actor: actor.label, saleId, movements });
+    for (const l of low)
+      await emitEvent(trx, 'stock.low', { sku: skuOf.get(l.productId), location: codeOf.get(l.locationId), available: l.available, threshold: l.threshold });
     return { movements, saleId };
   }
 

@@ -153,6 +153,20 @@ export class FaceAnalyzer {
     );
   }
 
+  /**
+   * Runs the detector on a blank frame and the age/gender net on one dummy box, so the WASM kernels are
+   * compiled before the first real frame (the first call is several times slower than the next ones).
+   */
+  async warmUp(width = 640, height = 480): Promise<void> {
+    const input = this.tf.tensor3d(new Uint8Array(width * height * 3).fill(128), [height, width, 3], 'int32');
+    try {
+      await this.faceapi.detectAllFaces(input as never, new this.faceapi.TinyFaceDetectorOptions({ inputSize: this.opts.inputSize, scoreThreshold: this.opts.minConfidence }));
+      await this.ageGender(input, width, height, [{ x: width / 3, y: height / 3, width: width / 3, height: height / 3 }], false);
+    } finally {
+      input.dispose();
+    }
+  }
+
   /** Kiosk entry point: JPEG/PNG bytes in, faces out (largest first). */
   async analyze(image: Uint8Array): Promise<FaceResult[]> {
     const faces = await this.analyzeDetailed(decodeImage(image));

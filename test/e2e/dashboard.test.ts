@@ -212,7 +212,9 @@ describe('web dashboard (chromium)', { skip: skip ?? false, timeout: 180_000 }, 
       await p2.getByRole('heading', { name: 'Inventory' }).waitFor();
       await p2.locator('table.data tbody tr').first().waitFor();
       const nav = await p2.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      assert.deepEqual(nav, ['Overview', 'Inventory', 'Alerts', 'Products', 'Reports', 'Settings']);
+      assert.deepEqual(nav, ['Overview', 'Inventory', 'Alerts', 'Products', 'Receiving', 'Reports', 'Purchase orders', 'Waste & markdowns', 'Promotions', 'Customers', 'Shop orders', 'Settings']);
+      const sections = await p2.getByRole('navigation', { name: 'Main' }).locator('h2').allTextContents();
+      assert.deepEqual(sections, ['Store', 'Plan', 'Sell', 'Admin'], 'staff see no manager-only page, in sections');
       await p2.screenshot({ path: join(shots, 'inventory-tablet-820.png') });
       await p2.goto(`${server.url}/users`);
       await p2.getByText('This page needs the admin role').waitFor();

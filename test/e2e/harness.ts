@@ -1,6 +1,6 @@
 // Browser-test harness: the real server on a temporary embedded database, Debian's chromium through playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,11 +78,11 @@ export interface RunningServer {
 
 /** Starts `shelfwise serve` as the README does, on a fresh PGlite folder, without the demo store. */
 /** opts.dbDir: serve an existing PGlite folder (kept unless removeDbDir). */
-export async function startServer(opts: { dbDir?: string; removeDbDir?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(opts: { dbDir?: string; removeDbDir?: boolean; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dbDir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'shelfwise-e2e-db-'));
   const adminPassword = 'e2e-admin-password-1';
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHELFWISE_DB_DIR: dbDir, SHELFWISE_DEMO: '0', SHELFWISE_ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHELFWISE_DB_DIR: dbDir, SHELFWISE_DEMO: '0', SHELFWISE_ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'warn', ...opts.env };
   delete env.DATABASE_URL; // always the embedded database
   delete env.NODE_TEST_CONTEXT; // the server is not a test file
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
@@ -217,4 +217,35 @@ export async function seedLargeStore(products: number): Promise<{ dbDir: string;
     await database.close();
   }
   return { dbDir, rows: products * 2, ms: Date.now() - t0 };
+}
+
+/**
+ * axe-core (the accessibility engine of Lighthouse and Deque) run in the page: the violations of impact
+ * 'serious' or 'critical' on WCAG 2 A/AA rules, as "rule: target" lines (empty = none).
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const { createRequire } = await import('node:module');
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+}
+
+/** A dashboard tab: a 1280-wide context, a page with a default timeout, and its console watched. */
+export async function newDashboardPage(browser: Browser, opts: { height?: number; acceptDownloads?: boolean; timeout?: number } = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: opts.height ?? 900 }, acceptDownloads: opts.acceptDownloads });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(opts.timeout ?? 20_000);
+  return { ctx, page, consoleWatch: watchConsole(page) };
+}
+
+/** Opens a dashboard URL, which shows the login form first, and signs in. */
+export async function signIn(page: Page, url: string, email: string, password: string) {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { closeBrowser, ensureWebBuilt, launchBrowser, screenshotDir, seedLargeStore, skipReason, startServer, watchConsole, type RunningServer } from './harness.ts';
+import { closeBrowser, ensureWebBuilt, launchBrowser, screenshotDir, seedLargeStore, skipReason, startServer, watchConsole, type RunningServer, signIn } from './harness.ts';
 
 // Opt-in: two cold PGlite starts and the seed take 30-50 s on a shared 2-core machine, which would break the
 // e2e time budget. Run with `E2E_50K=1 npm test -- e2e/inventory-50k`.
@@ -25,10 +25,7 @@ describe('inventory page at 50,000 rows (chromium)', { skip: skip ?? false, time
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(15_000);
     watch = watchConsole(page);
-    await page.goto(server.url);
-    await page.getByLabel('Email').fill(server.adminEmail);
-    await page.getByLabel('Password').fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server.url, server.adminEmail, server.adminPassword);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
   });
   after(async () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiClient, closeBrowser, ensureWebBuilt, launchBrowser, screenshotDir, skipReason, startServer, watchConsole, type RunningServer } from './harness.ts';
+import { apiClient, closeBrowser, launchBrowser, newDashboardPage, ensureWebBuilt, type RunningServer, screenshotDir, signIn, skipReason, startServer, watchConsole } from './harness.ts';
 
 const skip = skipReason();
 
@@ -35,10 +35,7 @@ describe('reports page (chromium)', { skip: skip ?? false, timeout: 150_000 }, (
       await call('POST', '/api/sales', { location: 'S1', occurredAt: `${day}T10:00:00Z`, lines: [{ sku: 'MUG', qty: 1 + (d % 4) }, { sku: 'SCARF', qty: 1 + (d % 3) }, ...(d % 5 ? [] : [{ sku: 'LAMP', qty: 1 }])] });
     }
     await call('POST', '/api/sales', { location: 'S1', occurredAt: '2011-12-02T10:00:00Z', lines: [{ sku: 'MUG', qty: 6 }, { sku: 'BOWL', qty: 4 }, { sku: 'SCARF', qty: 2 }] });
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    consoleWatch = watchConsole(page);
+    ({ ctx, page, consoleWatch } = await newDashboardPage(browser, { height: 800, acceptDownloads: true, timeout: 15_000 }));
   });
 
   after(async () => {
@@ -48,10 +45,7 @@ describe('reports page (chromium)', { skip: skip ?? false, timeout: 150_000 }, (
   });
 
   test('three charts with tables, CSV download, no console errors', async () => {
-    await page.goto(`${server.url}/reports`);
-    await page.getByLabel('Email').fill(server.adminEmail);
-    await page.getByLabel('Password').fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, `${server.url}/reports`, server.adminEmail, server.adminPassword);
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Reports' }).first().waitFor();
     await page.locator('.uplot canvas').nth(2).waitFor();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nextRunAt, parseForecastAt, startScheduler } from '../../src/jobs/scheduler.ts';
+import { startWorker } from '../../src/jobs/index.ts';
 import { forecastServiceOf } from '../../src/services/forecast.service.ts';
 import { createServices } from '../../src/services/index.ts';
 import { describeEachDb } from '../helpers/db.ts';
@@ -38,7 +39,10 @@ describeEachDb('forecast scheduler', (get) => {
     assert.equal(await s.tick(), 'skipped: loading');
     services.status.demo = 'loaded';
     assert.equal(await s.tick(), 'started');
-    for (let i = 0; i < 500 && (await svc.listRuns(1))[0].status === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    // The tick queues a forecast.run job; a worker runs it (the server runs one; `shelfwise worker` too).
+    const w = startWorker(services, { pollMs: 20, types: ['forecast.run'] });
+    for (let i = 0; i < 500 && ((await svc.listRuns(1))[0].status === 'running' || (await svc.listRuns(1))[0].freq !== 'D'); i++) await new Promise((r) => setTimeout(r, 20));
+    await w.stop();
     const [last] = await svc.listRuns(1);
     assert.equal(last.status, 'done');
     assert.equal(last.actor, 'scheduler');

@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { Layout } from './components/Layout.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { LiveProvider } from './live.tsx';
@@ -6,6 +6,25 @@ import LoginPage from './pages/LoginPage.tsx';
 import { matchPath, useLocation } from './router.tsx';
 import { routes } from './routes.ts';
 import { SessionProvider, useSession } from './session.tsx';
+
+// Standalone apps with their own look and session: the shop (customers) and the kiosk (an in-store screen).
+const ShopApp = lazy(() => import('./shop/ShopApp.tsx'));
+const KioskApp = lazy(() => import('./kiosk/KioskApp.tsx'));
+
+function Standalone({ path }: { path: string }) {
+  const App = path === '/kiosk' || path.startsWith('/kiosk/') ? KioskApp : ShopApp;
+  return (
+    <ErrorBoundary>
+      <Suspense fallback={<div className="splash" aria-busy="true">Loading…</div>}>
+        <App />
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
+function isStandalone(path: string) {
+  return path === '/shop' || path.startsWith('/shop/') || path === '/kiosk' || path.startsWith('/kiosk/');
+}
 
 function Routed() {
   const { me, loading, can } = useSession();
@@ -39,6 +58,8 @@ function Routed() {
 }
 
 export function App() {
+  const { path } = useLocation();
+  if (isStandalone(path)) return <Standalone path={path} />;
   return (
     <SessionProvider>
       <Routed />

@@ -10,6 +10,8 @@ export interface RouteDef {
   path: string;
   /** Label in the side navigation; routes without one are reachable by link only. */
   nav?: string;
+  /** Section of the side navigation the label is listed under. */
+  group?: NavGroup;
   /** Lowest role that may open the page (admin ⊃ manager ⊃ staff ⊃ kiosk). */
   role: Role;
   /** Loads the page's chunk (called early for the first URL, so it downloads while the session is checked). */
@@ -17,8 +19,12 @@ export interface RouteDef {
   page: LazyExoticComponent<ComponentType<PageProps>>;
 }
 
-function route(path: string, role: Role, load: () => Promise<PageModule>, nav?: string): RouteDef {
-  return { path, role, nav, load, page: lazy(load) };
+/** Sections of the side navigation, in order: what a store does day to day first. */
+export const NAV_GROUPS = ['Store', 'Plan', 'Sell', 'Admin'] as const;
+export type NavGroup = (typeof NAV_GROUPS)[number];
+
+function route(path: string, role: Role, load: () => Promise<PageModule>, nav?: string, group: NavGroup = 'Store'): RouteDef {
+  return { path, role, nav, group, load, page: lazy(load) };
 }
 
 /**
@@ -31,7 +37,22 @@ export const routes: RouteDef[] = [
   route('/alerts', 'staff', () => import('./pages/AlertsPage.tsx'), 'Alerts'),
   route('/products', 'staff', () => import('./pages/ProductsPage.tsx'), 'Products'),
   route('/products/:sku', 'staff', () => import('./pages/ProductPage.tsx')),
-  route('/reports', 'staff', () => import('./pages/ReportsPage.tsx'), 'Reports'),
-  route('/users', 'admin', () => import('./pages/UsersPage.tsx'), 'Users'),
-  route('/settings', 'staff', () => import('./pages/SettingsPage.tsx'), 'Settings'),
+  route('/reports', 'staff', () => import('./pages/ReportsPage.tsx'), 'Reports', 'Plan'),
+  route('/replenishment', 'manager', () => import('./pages/ReplenishmentPage.tsx'), 'Replenishment', 'Plan'),
+  route('/purchase-orders', 'staff', () => import('./pages/PurchaseOrdersPage.tsx'), 'Purchase orders', 'Plan'),
+  route('/purchase-orders/:id', 'staff', () => import('./pages/PurchaseOrderPage.tsx')),
+  route('/waste', 'staff', () => import('./pages/WastePage.tsx'), 'Waste & markdowns', 'Plan'),
+  route('/promotions', 'staff', () => import('./pages/PromotionsPage.tsx'), 'Promotions', 'Plan'),
+  route('/customers', 'staff', () => import('./pages/CustomersPage.tsx'), 'Customers', 'Sell'),
+  route('/customers/:id', 'staff', () => import('./pages/CustomerPage.tsx')),
+  route('/demographics', 'manager', () => import('./pages/DemographicsPage.tsx'), 'Demographics', 'Sell'),
+  route('/placement', 'manager', () => import('./pages/PlacementPage.tsx'), 'Placement', 'Plan'),
+  route('/orders', 'staff', () => import('./pages/OrdersPage.tsx'), 'Shop orders', 'Sell'),
+  route('/orders/:id', 'staff', () => import('./pages/OrderPage.tsx')),
+  route('/integrations', 'admin', () => import('./pages/IntegrationsPage.tsx'), 'Integrations', 'Admin'),
+  route('/jobs', 'manager', () => import('./pages/JobsPage.tsx'), 'Jobs', 'Admin'),
+  route('/receiving', 'staff', () => import('./pages/ReceivingPage.tsx'), 'Receiving'),
+  route('/supplier-quality', 'manager', () => import('./pages/SupplierQualityPage.tsx'), 'Supplier quality', 'Admin'),
+  route('/users', 'admin', () => import('./pages/UsersPage.tsx'), 'Users', 'Admin'),
+  route('/settings', 'staff', () => import('./pages/SettingsPage.tsx'), 'Settings', 'Admin'),
 ];

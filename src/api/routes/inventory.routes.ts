@@ -1,11 +1,12 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { MOVEMENT_KINDS } from '../../domain/inventory/movement-rules.ts';
 import { INVENTORY_SORTS } from '../../services/stock-query.service.ts';
 import type { Env } from '../context.ts';
 import { defineRoute, IdempotencyHeader, keyset, paging } from '../route.ts';
 import { Code, InventoryFilters, MovementBody, PositiveQty, SaleBody, Sku } from '../schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
-const MovementKind = z.enum(['receipt', 'sale', 'return', 'adjustment', 'transfer_out', 'transfer_in', 'write_off', 'stocktake', 'opening']);
+const MovementKind = z.enum(MOVEMENT_KINDS); // every kind the ledger has (return_to_supplier: issue 12)
 
 /** Answers a write made under an Idempotency-Key, marking replays. */
 function written(c: { header(k: string, v: string): void }, r: { replayed: boolean }) {

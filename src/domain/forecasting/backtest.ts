@@ -1,7 +1,8 @@
 import { defaultSeasonLength } from './aggregate.ts';
 import { alignProfile, type BatchOptions, forecastSeries, pooledProfileEndAligned, withGlobalModel } from './forecast.ts';
+import { pitCoverage } from './distribution.ts';
 import { errorSums, naiveScale } from './metrics.ts';
-import type { DemandClass, ForecastOptions, ForecastResult, MethodName, SeriesInput } from './types.ts';
+import type { DemandClass, Distribution, ForecastOptions, ForecastResult, MethodName, SeriesInput } from './types.ts';
 
 /**
  * Accumulates hold-out accuracy over many series, as in the CLI contract of issue 4:
@@ -26,9 +27,18 @@ export class MetricAccumulator {
   private points = 0;
   private pin = new Map<number, number>();
   private cov = new Map<number, number>();
+  private pit = new Map<number, number>();
 
   /** actual: held-out values; insample: the training part (for the scales). */
-  add(actual: Float64Array, mean: Float64Array, insample: Float64Array, quantiles: Record<number, Float64Array> = {}, weight = 1): number {
+  /** `dist`: the predictive distribution, for the PIT coverage of count forecasts (else = literal coverage). */
+  add(
+    actual: Float64Array,
+    mean: Float64Array,
+    insample: Float64Array,
+    quantiles: Record<number, Float64Array> = {},
+    weight = 1,
+    dist?: { distribution: Distribution; ratio?: number },
+  ): number {
     this.series++;
     const s = errorSums(actual, mean);
     this.sae += s.sae;
@@ -52,17 +62,22 @@ export class MetricAccumulator {
     }
     for (const [qs, path] of Object.entries(quantiles)) {
       const q = Number(qs);
+      const counts = dist && dist.distribution !== 'normal';
       let p = 0;
       let c = 0;
+      let u = 0;
       for (let i = 0; i < actual.length; i++) {
         const a = actual[i];
         if (a !== a) continue;
         const d = a - path[i];
         p += d >= 0 ? q * d : (q - 1) * d;
-        if (a <= path[i] + 1e-9) c++;
+        const inside = a <= path[i] + 1e-9 ? 1 : 0;
+        c += inside;
+        u += counts ? pitCoverage(mean[i], mean[i] * (dist.ratio ?? 1), Math.round(a), q) : inside;
       }
       this.pin.set(q, (this.pin.get(q) ?? 0) + p);
       this.cov.set(q, (this.cov.get(q) ?? 0) + c);
+      this.pit.set(q, (this.pit.get(q) ?? 0) + u);
     }
     return r;
   }
@@ -72,6 +87,8 @@ export class MetricAccumulator {
     const coverage: Record<string, number> = {};
     for (const [q, v] of this.pin) pinball[String(q)] = v / Math.max(1, this.points);
     for (const [q, v] of this.cov) coverage[String(q)] = v / Math.max(1, this.points);
+    const pitCoverage: Record<string, number> = {};
+    for (const [q, v] of this.pit) pitCoverage[String(q)] = v / Math.max(1, this.points);
     return {
       series: this.series,
       skipped: this.skipped,
@@ -83,6 +100,7 @@ export class MetricAccumulator {
       bias: this.se / (this.sumActual || 1),
       pinball,
       coverage,
+      pitCoverage,
     };
   }
 }
@@ -99,6 +117,11 @@ export interface MetricSummary {
   /** Keyed by level, e.g. '0.8'. */
   pinball: Record<string, number>;
   coverage: Record<string, number>;
+  /**
+   * Coverage with the ties of count distributions split by the randomized PIT (see pitCoverage): what a
+   * calibrated P80 of integer demand can actually reach. Equals `coverage` for continuous forecasts.
+   */
+  pitCoverage: Record<string, number>;
 }
 
 export interface HoldoutOptions extends Omit<ForecastOptions, 'model'> {
@@ -181,8 +204,9 @@ export function holdoutBacktest(
         const q: Record<number, Float64Array> = {};
         levels.forEach((lv) => (q[lv] = res.quantiles['p' + String(Math.round(lv * 1000) / 10)]));
         const w = weights ? weights[i] : 1;
-        overall[model].add(actual, res.mean, train.values, q, w);
-        (byClass[model][res.demandClass] ??= new MetricAccumulator()).add(actual, res.mean, train.values, q, w);
+        const dist = { distribution: res.distribution, ratio: res.dispersionRatio };
+        overall[model].add(actual, res.mean, train.values, q, w, dist);
+        (byClass[model][res.demandClass] ??= new MetricAccumulator()).add(actual, res.mean, train.values, q, w, dist);
       }
       onProgress?.(++done, total);
     }

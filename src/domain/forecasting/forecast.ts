@@ -176,7 +176,7 @@ export function forecastSeries(input: SeriesInput, opts: ForecastOptions): Forec
     (fin.detail.length ? `; ${fin.detail.join('; ')}` : '') +
     `; quantiles ${disp.distribution}${disp.distribution === 'negbin' ? ` (var/mean ${disp.ratio.toFixed(2)})` : ''} from ${F > 0 ? 'back-test' : 'recent history'} errors`;
 
-  return { model: chosen.name, reason, mean, quantiles, backtest, demandClass: cls.demandClass, adi: cls.adi, cv2: cls.cv2, distribution: disp.distribution };
+  return { model: chosen.name, reason, mean, quantiles, backtest, demandClass: cls.demandClass, adi: cls.adi, cv2: cls.cv2, distribution: disp.distribution, dispersionRatio: disp.ratio };
 }
 
 function summarizeBacktest(
@@ -287,7 +287,7 @@ export interface BatchOptions extends ForecastOptions {
   /**
    * Train one global gradient-boosted model across the batch and offer it ('gbm', and the default
    * ensemble + gbm) as candidates. It is trained only on targets before the first back-test origin,
-   * so its back-test is honest. Optional covariates per series: `globalCovariates[i]`.
+   * so its back-test is honest. Covariates per series: `SeriesInput.covariates` (or `globalCovariates[i]`).
    */
   globalModel?: boolean | Partial<GlobalTrainOptions>;
   globalCovariates?: Float64Array[][];
@@ -300,7 +300,7 @@ export function withGlobalModel(inputs: SeriesInput[], opts: BatchOptions, profi
   const gs: GlobalSeries[] = inputs.map((inp, i) => ({
     values: maskedValues(inp),
     profile: profiles?.[i] ?? inp.seasonalProfile ?? null,
-    covariates: opts.globalCovariates?.[i],
+    covariates: inp.covariates ?? opts.globalCovariates?.[i],
   }));
   const extra = typeof opts.globalModel === 'object' ? opts.globalModel : {};
   const model = trainGlobal(gs, {

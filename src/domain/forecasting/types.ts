@@ -23,6 +23,12 @@ export interface SeriesInput {
    * this series from a given origin (history length) — enables the 'gbm' method.
    */
   globalForecast?: (origin: number, horizon: number) => Float64Array;
+  /**
+   * Known per-period covariates for the global model (price, promotion flag, holiday, temperature…),
+   * each indexed like `values` from the series start and running at least `horizon` periods past its end.
+   * NaN = unknown. Training parts of a back-test keep the full arrays (a covariate is known in advance).
+   */
+  covariates?: Float64Array[];
 }
 
 export type MethodName =
@@ -93,4 +99,6 @@ export interface ForecastResult {
   adi: number;
   cv2: number;
   distribution: Distribution;
+  /** Count distributions: variance / mean of the predictive distribution (1 = Poisson). */
+  dispersionRatio?: number;
 }

@@ -11,6 +11,7 @@ export const MOVEMENT_KINDS = [
   'write_off',
   'stocktake',
   'opening',
+  'return_to_supplier',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
@@ -24,6 +25,7 @@ const SIGN: Record<MovementKind, 1 | -1 | 0> = {
   write_off: -1,
   stocktake: 0, // counted − on hand
   opening: 1,
+  return_to_supplier: -1, // out of quarantine back to the supplier (inspection, issue 12)
 };
 
 /** Kinds a person may post directly (sales, returns and transfers have their own flows). */

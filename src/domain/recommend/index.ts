@@ -18,3 +18,5 @@ export * from './evaluate.ts';
 export { parseOnlineRetail, parseMovieLens, NON_PRODUCT_CODE } from './datasets.ts';
 export { evaluateRatings, evaluateRetail } from './evaluation-runs.ts';
 export { encodeModel, decodeModel } from './model-codec.ts';
+export { trainBundle, encodeBundle, decodeBundle, chooseCollaborative, MIN_RATINGS } from './bundle.ts';
+export type { Bundle, TrainInput, TrainMetrics, Collaborative } from './bundle.ts';

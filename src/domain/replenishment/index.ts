@@ -10,3 +10,4 @@ export * from './simulator.ts';
 export { mulberry32, type Rng } from './rng.ts';
 export * from './compare.ts';
 export * from './plot.ts';
+export * from './ses-forecaster.ts';

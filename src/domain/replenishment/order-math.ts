@@ -43,11 +43,12 @@ export function eoq(annualDemand: number, costs: CostParams): Explained {
 
 /**
  * Round a wanted quantity to something the supplier accepts: at least the MOQ, then up to a multiple of the pack size.
- * 0 (or less) stays 0: no order.
+ * 0 (or less) stays 0: no order. So does float noise (≤ 1e-9 units, e.g. 1e-12 left after subtracting a position):
+ * it must not trigger an MOQ-sized order (found by the fast-check property test).
  */
 export function roundOrderQty(qty: number, packSize: number, moq: number): Explained & { steps: string[] } {
   if (!(packSize >= 1) || !(moq >= 0)) throw new AppError('invalid', 'pack size must be ≥ 1 and MOQ ≥ 0');
-  if (!(qty > 0)) return { value: 0, why: 'no order needed', steps: [] };
+  if (!(qty > 1e-9)) return { value: 0, why: 'no order needed', steps: [] };
   const steps: string[] = [];
   let q = qty;
   if (!Number.isInteger(q) && packSize === 1) {

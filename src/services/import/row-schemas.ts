@@ -66,3 +66,10 @@ export type SalesRow = z.infer<typeof salesRow>;
 
 /** Accept common alternative column names. */
 export const ALIASES: Record<string, string> = { color: 'colour', quantity: 'qty', on_hand: 'qty', location_code: 'location', unit_price: 'price', order_id: 'order', customer_id: 'customer', threshold: 'low_threshold' };
+
+/** A row's values under the canonical column names (the aliases above applied). */
+export function canonicalColumns(values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) out[ALIASES[k] ?? k] = v;
+  return out;
+}

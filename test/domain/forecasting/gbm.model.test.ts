@@ -100,3 +100,24 @@ describe('global model', () => {
     }
   });
 });
+
+describe('global model covariates', () => {
+  test('a known promotion flag (SeriesInput.covariates) is learned and lowers the back-test error', async () => {
+    const { holdoutBacktest } = await import('../../../src/domain/forecasting/backtest.ts');
+    const r = rng(5);
+    const n = 200;
+    const h = 14;
+    const inputs = Array.from({ length: 60 }, () => {
+      const base = 2 + 6 * r();
+      const promo = new Float64Array(n);
+      for (let t = 0; t < n; t++) promo[t] = r() < 0.15 ? 1 : 0;
+      const values = new Float64Array(n);
+      for (let t = 0; t < n; t++) values[t] = poisson(r, base * (promo[t] ? 3 : 1));
+      return { values, freq: 'D' as const, seasonLength: 1, covariates: [promo] };
+    });
+    const opts = { horizon: h, models: ['gbm' as const], folds: 2, outerFolds: 1, globalModel: true };
+    const withCov = holdoutBacktest(inputs, opts).overall.gbm;
+    const without = holdoutBacktest(inputs.map(({ covariates: _c, ...rest }) => rest), opts).overall.gbm;
+    assert.ok(withCov.rmsse < 0.8 * without.rmsse, `with promo ${withCov.rmsse.toFixed(3)} vs without ${without.rmsse.toFixed(3)}`);
+  });
+});

@@ -9,7 +9,7 @@ import {
 } from '../../../src/domain/replenishment/order-math.ts';
 import { computePolicy } from '../../../src/domain/replenishment/policy.ts';
 import { normalDistribution, poissonDistribution } from '../../../src/domain/replenishment/distributions.ts';
-import { mulberry32 } from '../../../src/domain/replenishment/rng.ts';
+import fc from 'fast-check';
 import type { PolicyKind, StockPosition } from '../../../src/domain/replenishment/types.ts';
 
 const flat = (perDay: number, days = 60, sdPerDay?: number) => ({
@@ -53,21 +53,15 @@ describe('rounding to pack and MOQ', () => {
     assert.equal(largestValidQtyAtMost(50, 12, 30), 48);
     assert.equal(largestValidQtyAtMost(25, 12, 30), 0);
   });
-  test('property: multiple of the pack, ≥ MOQ, ≥ need, less than need + pack when above MOQ (2,000 seeded cases)', () => {
-    const rng = mulberry32(42);
-    for (let i = 0; i < 2000; i++) {
-      const pack = 1 + Math.floor(rng.next() * 48);
-      const moq = Math.floor(rng.next() * 200);
-      const need = rng.next() * 500 - 50;
-      const q = roundOrderQty(need, pack, moq).value;
-      if (need <= 0) {
-        assert.equal(q, 0);
-        continue;
-      }
-      assert.equal(q % pack, 0, `pack ${pack} need ${need}`);
-      assert.ok(q >= moq && q >= need, `q ${q} moq ${moq} need ${need}`);
-      assert.ok(q < Math.max(need, moq) + pack, `q ${q} too large for need ${need} moq ${moq} pack ${pack}`);
-    }
+  test('property (fast-check): multiple of the pack, ≥ MOQ, ≥ need, less than need + pack when above MOQ', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 48 }), fc.integer({ min: 0, max: 200 }), fc.double({ min: -50, max: 450, noNaN: true }), (pack, moq, need) => {
+        const q = roundOrderQty(need, pack, moq).value;
+        if (need <= 1e-9) return q === 0; // float noise is no need
+        return q % pack === 0 && q >= moq && q >= need && q < Math.max(need, moq) + pack;
+      }),
+      { numRuns: 2000, seed: 42 },
+    );
   });
 });
 
@@ -143,31 +137,43 @@ describe('order now', () => {
     const reserved = computePolicy({ forecast: flat(5), supplier: sup(7), stock: { onHand: 20, reserved: 5, openOrders: [] }, params });
     assert.equal(reserved.orderQty.value, S - 15);
   });
-  test('property: no order when the position covers the target, every order a pack multiple ≥ MOQ (1,000 seeded cases)', () => {
-    const rng = mulberry32(9);
+  test('property (fast-check): no order when the position covers the target, every order a pack multiple ≥ MOQ', () => {
     const kinds: PolicyKind[] = ['rs', 'rop', 'eoq', 'minmax', 'jit'];
-    for (let i = 0; i < 1000; i++) {
-      const kind = kinds[i % kinds.length];
-      const rate = rng.next() * 30;
-      const pack = 1 + Math.floor(rng.next() * 24);
-      const moq = Math.floor(rng.next() * 60);
-      const onHand = Math.floor(rng.next() * 400);
-      const open = rng.next() < 0.5 ? [{ qty: Math.floor(rng.next() * 200), expectedDay: Math.floor(rng.next() * 10) }] : [];
-      const p = computePolicy({
-        forecast: flat(rate, 40, Math.sqrt(rate) * (1 + rng.next())),
-        supplier: sup(1 + Math.floor(rng.next() * 14), pack, moq, rng.next() * 2),
-        stock: { onHand, reserved: 0, openOrders: open },
-        params: { kind, service: { kind: rng.next() < 0.5 ? 'csl' : 'fill', level: 0.8 + rng.next() * 0.19 }, reviewDays: Math.floor(rng.next() * 8), costs: { orderingCost: 30, holdingRate: 0.25, unitCost: 1 + rng.next() * 20 } },
-      });
-      const q = p.orderQty.value;
-      const ip = p.inventoryPosition.value;
-      if (q > 0) {
-        assert.equal(q % pack, 0);
-        assert.ok(q >= moq);
-        assert.ok(ip <= p.reorderPoint.value, `${kind}: ordered ${q} with position ${ip} above ROP ${p.reorderPoint.value}`);
-      }
-      if (ip > p.reorderPoint.value || ip >= p.orderUpTo.value) assert.equal(q, 0, `${kind}: position ${ip} covers target`);
-    }
+    const unit = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
+    const cases = fc.record({
+      kind: fc.constantFrom(...kinds),
+      rate: fc.double({ min: 0, max: 30, noNaN: true }),
+      sdFactor: unit,
+      pack: fc.integer({ min: 1, max: 24 }),
+      moq: fc.integer({ min: 0, max: 59 }),
+      onHand: fc.integer({ min: 0, max: 399 }),
+      open: fc.option(fc.record({ qty: fc.integer({ min: 0, max: 199 }), expectedDay: fc.integer({ min: 0, max: 9 }) }), { nil: undefined }),
+      lead: fc.integer({ min: 1, max: 14 }),
+      leadSd: fc.double({ min: 0, max: 2, noNaN: true }),
+      fill: fc.boolean(),
+      level: fc.double({ min: 0.8, max: 0.99, noNaN: true }),
+      review: fc.integer({ min: 0, max: 7 }),
+      unitCost: fc.double({ min: 1, max: 21, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(cases, (c) => {
+        const p = computePolicy({
+          forecast: flat(c.rate, 40, Math.sqrt(c.rate) * (1 + c.sdFactor)),
+          supplier: sup(c.lead, c.pack, c.moq, c.leadSd),
+          stock: { onHand: c.onHand, reserved: 0, openOrders: c.open ? [c.open] : [] },
+          params: { kind: c.kind, service: { kind: c.fill ? 'fill' : 'csl', level: c.level }, reviewDays: c.review, costs: { orderingCost: 30, holdingRate: 0.25, unitCost: c.unitCost } },
+        });
+        const q = p.orderQty.value;
+        const ip = p.inventoryPosition.value;
+        if (q > 0) {
+          assert.equal(q % c.pack, 0);
+          assert.ok(q >= c.moq);
+          assert.ok(ip <= p.reorderPoint.value, `${c.kind}: ordered ${q} with position ${ip} above ROP ${p.reorderPoint.value}`);
+        }
+        if (ip > p.reorderPoint.value || ip >= p.orderUpTo.value) assert.equal(q, 0, `${c.kind}: position ${ip} covers target`);
+      }),
+      { numRuns: 1000, seed: 9 },
+    );
   });
   test('min/max set by hand, JIT without safety stock', () => {
     const mm = computePolicy({ forecast: flat(5), supplier: sup(7, 10), stock: noStock(30), params: { kind: 'minmax', service: { kind: 'csl', level: 0.9 }, reviewDays: 7, min: 40, max: 100 } });

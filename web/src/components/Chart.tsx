@@ -12,6 +12,8 @@ export interface ChartSeries {
   format?: (v: number) => string;
   /** Dashed line (forecast quantiles). */
   dash?: number[];
+  /** Draw a dot at each value (sparse weekly rates, where a lone week would otherwise not show). */
+  points?: boolean;
 }
 
 /** A time-series chart (uPlot): x as YYYY-MM-DD days, one or two y series (the second on its own right axis). */
@@ -45,7 +47,7 @@ export function Chart({ days, series, height = 220, title, sameScale = false }: 
           scale: i === 0 || sameScale ? 'y' : 'y2',
           dash: s.dash,
           paths: s.bars ? bars : undefined,
-          points: { show: false },
+          points: { show: s.points ?? false, size: 7 },
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.format ? s.format(v) : String(v)),
         })),
       ],

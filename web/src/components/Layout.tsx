@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, matchPath, useLocation } from '../router.tsx';
-import { routes } from '../routes.ts';
+import { NAV_GROUPS, routes } from '../routes.ts';
 import { useSession } from '../session.tsx';
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -20,13 +20,22 @@ export function Layout({ children }: { children: ReactNode }) {
         <button type="button" className="ghost" onClick={() => void logout()}>Log out</button>
       </header>
       <nav className="side" aria-label="Main">
-        <ul>
-          {nav.map((r) => (
-            <li key={r.path}>
-              <Link to={r.path} aria-current={active(r.path) ? 'page' : undefined}>{r.nav}</Link>
-            </li>
-          ))}
-        </ul>
+        {NAV_GROUPS.map((g) => {
+          const items = nav.filter((r) => (r.group ?? 'Store') === g);
+          if (items.length === 0) return null;
+          return (
+            <section key={g} aria-label={g}>
+              <h2 className="side-group">{g}</h2>
+              <ul>
+                {items.map((r) => (
+                  <li key={r.path}>
+                    <Link to={r.path} aria-current={active(r.path) ? 'page' : undefined}>{r.nav}</Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
       </nav>
       <main id="main" tabIndex={-1}>{children}</main>
     </div>

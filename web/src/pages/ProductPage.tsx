@@ -4,6 +4,8 @@ import { Chart } from '../components/Chart.tsx';
 import { ForecastPanel } from '../components/ForecastPanel.tsx';
 import { MovementForm } from '../components/MovementForm.tsx';
 import { ProductEditForm } from '../components/ProductEditForm.tsx';
+import { RecommendPanel } from '../components/RecommendPanel.tsx';
+import { ReplenishmentPanel } from '../components/ReplenishmentPanel.tsx';
 import { fmtDate, fmtInt, fmtMoney } from '../format.ts';
 import { Link, useTitle } from '../router.tsx';
 import type { PageProps } from '../routes.ts';
@@ -143,6 +145,8 @@ export default function ProductPage({ params }: PageProps) {
         <SalesChart data={sales.data} bucket={bucket} />
       </section>
       <ForecastPanel sku={sku} locations={p?.stock.map((s) => s.location) ?? []} />
+      <RecommendPanel sku={sku} locations={p?.stock.map((s) => s.location) ?? []} />
+      <ReplenishmentPanel sku={sku} locations={p?.stock.map((s) => s.location) ?? []} />
       <div className="grid2 form-and-ledger">
         <MovementForm sku={sku} defaultLocation={p?.stock[0]?.location} onPosted={() => { product.reload(); sales.reload(); setLedgerKey((k) => k + 1); }} />
         <Ledger sku={sku} key={ledgerKey} />

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { qs, type Anchor, type Location } from '../api.ts';
+import { qs, type Anchor } from '../api.ts';
 import { Chart, compact } from '../components/Chart.tsx';
 import { fmtDay, fmtInt, fmtMoney } from '../format.ts';
 import { Link, useTitle } from '../router.tsx';
 import { useApi } from '../useApi.ts';
+import { LocationPicker } from '../components/LocationPicker.tsx';
 
 interface TopRow { rank: number; sku: string; name: string; category: string; qty: number; revenue: number; onHand: number }
 interface TopSellers { anchor: Anchor; n: number; weeks: { weekStart: string; totalQty: number; totalRevenue: number; top: TopRow[]; moreTied: number }[] }
@@ -27,7 +28,6 @@ export default function ReportsPage() {
   const [n, setN] = useState(5);
   const [trendWeeks, setTrendWeeks] = useState(12);
   const [days, setDays] = useState(90);
-  const locations = useApi<{ items: Location[] }>('/api/locations');
   const settings = useApi<{ currency: string }>('/api/dashboard/settings');
   const cur = settings.data?.currency ?? 'GBP';
   const topQs = qs({ weeks, n, location });
@@ -41,15 +41,7 @@ export default function ReportsPage() {
     <>
       <div className="page-head">
         <h1>Reports</h1>
-        <label className="inline">
-          Location{' '}
-          <select value={location} onChange={(e) => setLocation(e.target.value)} data-testid="report-location">
-            <option value="">All locations</option>
-            {locations.data?.items.map((l) => (
-              <option key={l.code} value={l.code}>{l.code} — {l.name}</option>
-            ))}
-          </select>
-        </label>
+        <LocationPicker value={location} onChange={setLocation} testId="report-location" />
       </div>
       {anchor?.historical && (
         <p className="note" role="note">
