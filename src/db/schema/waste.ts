@@ -33,8 +33,19 @@ export interface ProductPricesNowView {
   promotion_ends_on: string | null;
 }
 
-/** Tables of the waste capability (migration 0006-promotions). */
+/** Net units, units sold and revenue per product × location × UTC day, kept by a trigger (migration 0014). */
+export interface SalesDailyTable {
+  product_id: number;
+  location_id: number;
+  day: DateText;
+  net: number;
+  sold: number;
+  revenue: number;
+}
+
+/** Tables of the waste capability (migrations 0006-promotions, 0014-sales-daily). */
 export interface WasteTables {
   promotions: PromotionsTable;
+  sales_daily: SalesDailyTable;
   product_prices_now: ProductPricesNowView;
 }
