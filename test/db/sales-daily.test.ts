@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import { salesArrays } from '../../src/db/repositories/waste.repository.ts';
+import fc from 'fast-check';
+import { parseNumberList, salesArrays } from '../../src/db/repositories/waste.repository.ts';
 import { SYSTEM } from '../../src/services/actor.ts';
 import { CatalogService } from '../../src/services/catalog.service.ts';
 import { ImportService } from '../../src/services/import.service.ts';
@@ -105,5 +106,21 @@ describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
     await sql`truncate stock_movements`.execute(db);
     const n = await db.selectFrom('sales_daily').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(n.n), 0);
+  });
+});
+
+describe('parseNumberList (the hand parser of the waste read)', () => {
+  test('reads the same numbers as Number(), in order', () => {
+    assert.deepEqual([...parseNumberList('17 3 15000 -2 0 0.00,18 3 15001 4 4 -12.5')], [17, 3, 15000, -2, 0, 0, 18, 3, 15001, 4, 4, -12.5]);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 99 }), fc.boolean()), { minLength: 1, maxLength: 50 }), (xs) => {
+        const texts = xs.map(([i, f, dec]) => (dec ? `${i < 0 || Object.is(i, -0) ? '-' : ''}${Math.abs(i)}.${String(f).padStart(2, '0')}` : String(i)));
+        const got = [...parseNumberList(texts.join(' '))];
+        assert.deepEqual(got, texts.map(Number));
+      }),
+    );
+  });
+  test('refuses what is not a number list', () => {
+    assert.throws(() => parseNumberList('1 2 x'), /unexpected character "x"/);
   });
 });

@@ -71,18 +71,59 @@ export async function salesArrays(db: Kysely<DB>, locationId: number | null, sta
     from sales_daily
     where day >= ${utcDate(start)}::date and day < ${utcDate(end)}::date ${loc}`.execute(db);
   const out: SalesArrays[] = [];
-  let cur: SalesArrays | null = null;
   const t = r.rows[0]?.t;
   if (!t) return out;
-  for (const e of t.split(',')) {
-    const [p, l, d, n, q, v] = e.split(' ').map(Number);
+  // Hand-parsed: split + Number over ~280k records cost ~0.4 s; one pass over the characters ~30 ms.
+  const v = parseNumberList(t);
+  let cur: SalesArrays | null = null;
+  for (let k = 0; k + 5 < v.length; k += 6) {
+    const p = v[k];
+    const l = v[k + 1];
     if (!cur || cur.product_id !== p || cur.location_id !== l) out.push((cur = { product_id: p, location_id: l, days: [], net: [], sold: [], revenue: [] }));
-    cur.days.push(d);
-    cur.net.push(n);
-    cur.sold.push(q);
-    cur.revenue.push(v);
+    cur.days.push(v[k + 2]);
+    cur.net.push(v[k + 3]);
+    cur.sold.push(v[k + 4]);
+    cur.revenue.push(v[k + 5]);
   }
   return out;
+}
+
+/**
+ * The numbers in a text of decimal numbers separated by spaces or commas (optional '-', digits, optional '.' and
+ * digits), in order. Each is (integer digits as one integer) / 10^decimals: one rounding, as Number() gives.
+ */
+export function parseNumberList(t: string): Float64Array {
+  let count = 1;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || c === 44) count++;
+  }
+  const out = new Float64Array(count);
+  let n = 0;
+  let i = 0;
+  const len = t.length;
+  while (i < len) {
+    let neg = false;
+    if (t.charCodeAt(i) === 45) {
+      neg = true;
+      i++;
+    }
+    let m = 0;
+    let scale = 1;
+    let frac = false;
+    for (; i < len; i++) {
+      const c = t.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        if (frac) scale *= 10;
+      } else if (c === 46) frac = true;
+      else if (c === 32 || c === 44) break;
+      else throw new Error(`unexpected character ${JSON.stringify(t[i])} at ${i} in a number list`);
+    }
+    out[n++] = (neg ? -m : m) / scale;
+    i++;
+  }
+  return n === count ? out : out.subarray(0, n);
 }
 
 /** 'YYYY-MM-DD' of a UTC instant (sales_daily days are UTC days). */

@@ -236,15 +236,22 @@ export function splitHalfSeScale(
   t?: Float64Array,
 ): number {
   const half = (parity: number) => {
-    const idx: number[] = [];
-    for (let k = 0; k < x.length; k++) if ((period[k] & 1) === parity) idx.push(k);
-    const m = withinMoments(
-      Float64Array.from(idx, (k) => x[k]),
-      Float64Array.from(idx, (k) => y[k]),
-      Int32Array.from(idx, (k) => item[k]),
-      nItems,
-      t ? Float64Array.from(idx, (k) => t[k]) : undefined,
-    );
+    // Plain loops, not TypedArray.from(…, fn): this runs 10× per fit over ~100k observations.
+    let n = 0;
+    for (let k = 0; k < x.length; k++) if ((period[k] & 1) === parity) n++;
+    const hx = new Float64Array(n);
+    const hy = new Float64Array(n);
+    const hi = new Int32Array(n);
+    const ht = t ? new Float64Array(n) : undefined;
+    for (let k = 0, j = 0; k < x.length; k++)
+      if ((period[k] & 1) === parity) {
+        hx[j] = x[k];
+        hy[j] = y[k];
+        hi[j] = item[k];
+        if (ht) ht[j] = t![k];
+        j++;
+      }
+    const m = withinMoments(hx, hy, hi, nItems, ht);
     const b = new Float64Array(nItems).fill(NaN);
     const v = new Float64Array(nItems).fill(NaN);
     for (let i = 0; i < nItems; i++) {

@@ -140,12 +140,13 @@ export function fitElasticities(panel: ElasticityPanel, opts: ElasticityOptions 
     const g = group;
     const wy = periodEffects(panel.logQ, panel.item, nItems, g, nGroups, passes);
     const wx = periodEffects(x, panel.item, nItems, g, nGroups, passes);
-    const m2 = withinMoments(
-      Float64Array.from(x, (v, k) => v - wx[g[k]]),
-      Float64Array.from(panel.logQ, (v, k) => v - wy[g[k]]),
-      panel.item,
-      nItems,
-    );
+    const dx = new Float64Array(n);
+    const dy = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      dx[k] = x[k] - wx[g[k]];
+      dy[k] = panel.logQ[k] - wy[g[k]];
+    }
+    const m2 = withinMoments(dx, dy, panel.item, nItems);
     for (let c = 0; c < nCat; c++) {
       const b = pooledOf(m2, members[c]).beta;
       for (const i of members[c]) slope[i] = Number.isNaN(b) ? 0 : b;
@@ -162,7 +163,8 @@ export function fitElasticities(panel: ElasticityPanel, opts: ElasticityOptions 
   const rounds = group ? 4 : 0;
   for (let round = 0; round < rounds; round++) {
     const g = group!;
-    const r = Float64Array.from(panel.logQ, (v, k) => v - slope[panel.item[k]] * x[k]);
+    const r = new Float64Array(n);
+    for (let k = 0; k < n; k++) r[k] = panel.logQ[k] - slope[panel.item[k]] * x[k];
     w = periodEffects(r, panel.item, nItems, g, nGroups, passes);
     for (let k = 0; k < n; k++) yAdj[k] = panel.logQ[k] - w[g[k]];
     mom = withinMoments(x, yAdj, panel.item, nItems, trend);
