@@ -18,7 +18,12 @@ function walk(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = walk('test').sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+// Longest first (the CLI files spawn a process per command; the browser files start chromium): with two files
+// at a time, a long file started last would run alone at the end.
+const slowFirst = (f) => (f.includes(join('test', 'cli')) ? 0 : f.includes(join('test', 'e2e')) ? 1 : 2);
+const files = walk('test')
+  .sort((a, b) => slowFirst(a) - slowFirst(b) || a.localeCompare(b))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
