@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/connection.ts';
 import type { DB } from '../db/schema.ts';
+import { applyPromotions, horizonEnd } from '../domain/forecasting/promotion-uplift.ts';
+import { promoWindows } from './promotions.service.ts';
 import { alignProfile, buildDaily, dayToIso, forecastBatch, isoToDay, periodEnd, periodStart, pooledProfileEndAligned, toInput, type DemandSeries, type ForecastResult, type Freq, type ItemDays, type SeriesInput } from '../domain/forecasting/index.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -145,9 +147,17 @@ export class ForecastService {
         await report('forecast', results.length, total);
         await new Promise((r) => setImmediate(r));
       }
+      const start = end === null ? null : dayToIso(end + 1);
+      // Promotions in the horizon lift the baseline forecast (src/domain/forecasting/promotion-uplift.ts).
+      if (start !== null && total > 0) {
+        const windows = await promoWindows(this.db, [...new Set(inputs.map((x) => x.series.productId))], start, horizonEnd(start, freq, horizon));
+        if (windows.size > 0) for (let i = 0; i < total; i++) {
+          const w = windows.get(inputs[i].series.productId);
+          if (w) results[i] = applyPromotions(results[i], start, freq, w);
+        }
+      }
       const tForecast = performance.now();
 
-      const start = end === null ? null : dayToIso(end + 1);
       await report('write', 0, total, true);
       await inTransaction(this.db, async (trx) => {
         for (let i = 0; i < total; i += WRITE_BATCH) {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { PromoWindow } from '../domain/forecasting/promotion-uplift.ts';
 import type { DB } from '../db/schema.ts';
 import { fromEpochDay, toEpochDay } from '../domain/reports/dates.ts';
 import { AppError } from '../errors.ts';
@@ -82,6 +83,32 @@ export async function promoFlags(db: Kysely<DB>, productIds: number[], fromDay: 
     from products p join promotions r on r.status = 'active' and (r.product_id = p.id or r.category = p.category)
     where p.id = any(${productIds}::int[]) and r.starts_on <= ${toDay}::date and r.ends_on >= ${fromDay}::date`.execute(db);
   for (const x of r.rows) out.get(Number(x.product_id))!.fill(1, x.s, x.e + 1);
+  return out;
+}
+
+/** Elasticity assumed for a promotion entered by hand (no accepted offer): the same default as the waste analysis. */
+export const DEFAULT_PROMO_ELASTICITY = -1.5;
+
+/**
+ * Active promotions of products over [fromDay, toDay] (inclusive), per product, for the forecast: the price ratio
+ * (promotion price ÷ regular price) and the elasticity of the accepted markdown offer (else the default).
+ */
+export async function promoWindows(db: Kysely<DB>, productIds: number[], fromDay: string, toDay: string): Promise<Map<number, PromoWindow[]>> {
+  const out = new Map<number, PromoWindow[]>();
+  if (productIds.length === 0) return out;
+  const r = await sql<{ product_id: number; id: number; s: string; e: string; ratio: number; el: number | null }>`
+    select p.id as product_id, r.id, greatest(r.starts_on, ${fromDay}::date)::text as s, least(r.ends_on, ${toDay}::date)::text as e,
+      (case when r.kind = 'percent' then 1 - r.value / 100 else least(r.value, p.price) / nullif(p.price, 0) end)::float8 as ratio,
+      (r.offer ->> 'elasticity')::float8 as el
+    from products p join promotions r on r.status = 'active' and (r.product_id = p.id or r.category = p.category)
+    where p.id = any(${productIds}::int[]) and r.starts_on <= ${toDay}::date and r.ends_on >= ${fromDay}::date`.execute(db);
+  for (const x of r.rows) {
+    if (x.ratio === null || !(x.ratio > 0 && x.ratio < 1)) continue;
+    const el = x.el !== null && Number.isFinite(x.el) && x.el < 0 ? x.el : DEFAULT_PROMO_ELASTICITY;
+    const list = out.get(Number(x.product_id)) ?? [];
+    list.push({ promotionId: Number(x.id), startsOn: x.s, endsOn: x.e, priceRatio: x.ratio, elasticity: el });
+    out.set(Number(x.product_id), list);
+  }
   return out;
 }
 

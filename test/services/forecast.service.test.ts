@@ -121,4 +121,35 @@ describeEachDb('forecast service', (get, kind) => {
     const runs = await svc.listRuns();
     assert.deepEqual(runs.map((r) => r.status), ['done', kind === 'postgres' ? 'done' : 'failed', 'failed', 'done', 'done', 'done']);
   });
+
+  test('a promotion in the horizon lifts the forecast on its days by (price ratio)^elasticity; cancelled, it does not', async () => {
+    const { db } = get();
+    const base = await svc.run({ freq: 'D', horizon: 14, skus: ['STEADY'] });
+    const [before] = await svc.latest('STEADY', 'S1', 'D');
+    assert.equal(before.runId, base.id);
+    const product = await db.selectFrom('products').select('id').where('sku', '=', 'STEADY').executeTakeFirstOrThrow();
+    const promo = await db
+      .insertInto('promotions')
+      .values({ name: 'test', product_id: product.id, kind: 'percent', value: 20, starts_on: dayIso(DAYS + 3), ends_on: dayIso(DAYS + 9), created_by_label: 'test', source: 'markdown', offer: JSON.stringify({ elasticity: -2 }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await svc.run({ freq: 'D', horizon: 14, skus: ['STEADY'] });
+    const [after] = await svc.latest('STEADY', 'S1', 'D');
+    const lift = 0.8 ** -2; // 1.5625
+    after.periods.forEach((p, i) => {
+      const f = i >= 3 && i <= 9 ? lift : 1;
+      const b = before.periods[i];
+      for (const k of ['mean', 'p50', 'p80', 'p95'] as const) assert.ok(Math.abs(p[k] - b[k] * f) < 1e-3 + 1e-6 * b[k], `${k} on day ${i}: ${p[k]} vs ${b[k]} × ${f}`);
+    });
+    assert.match(after.reason, new RegExp(`promotion #${promo.id} 20 % off, elasticity -2.00: demand ×1.56 over ${dayIso(DAYS + 3)} to ${dayIso(DAYS + 9)}`));
+    // Weekly: the week holding part of the promotion is lifted pro rata to its promotion days.
+    await svc.run({ freq: 'W', horizon: 4, skus: ['STEADY'] });
+    const [weekly] = await svc.latest('STEADY', 'S1', 'W');
+    assert.match(weekly.reason, /promotion #/);
+    await db.updateTable('promotions').set({ status: 'cancelled' }).where('id', '=', promo.id).execute();
+    await svc.run({ freq: 'D', horizon: 14, skus: ['STEADY'] });
+    const [again] = await svc.latest('STEADY', 'S1', 'D');
+    assert.doesNotMatch(again.reason, /promotion/);
+    again.periods.forEach((p, i) => assert.ok(Math.abs(p.mean - before.periods[i].mean) < 1e-3, `day ${i} back to the baseline`));
+  });
 });
