@@ -136,11 +136,12 @@ export class DashboardService {
 
   /** A cheap fingerprint of the ledger and alerts: open dashboards poll it and refresh when it changes. */
   async version() {
-    const r = await sql<{ movement: number | null; alert: number | null; open: number }>`
+    // Anonymous visitor events count too, so the Demographics page updates while a kiosk runs.
+    const r = await sql<{ movement: number | null; alert: number | null; open: number; visit: number | null }>`
       select (select max(id) from stock_movements)::int8 as movement, (select max(id) from alerts)::int8 as alert,
-        (select count(*) from alerts where acknowledged_at is null)::int as open`.execute(this.db);
+        (select count(*) from alerts where acknowledged_at is null)::int as open, (select max(id) from vision_events)::int8 as visit`.execute(this.db);
     const x = r.rows[0];
-    return { version: `${x.movement ?? 0}.${x.alert ?? 0}.${x.open}` };
+    return { version: `${x.movement ?? 0}.${x.alert ?? 0}.${x.open}.${x.visit ?? 0}` };
   }
 
   /** Product categories with their product counts, for filters. */

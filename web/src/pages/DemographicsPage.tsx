@@ -25,7 +25,8 @@ export default function DemographicsPage() {
   const [location, setLocation] = useState('');
   const to = useMemo(() => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000), []);
   const path = `/api/vision/demographics${qs({ from: new Date(to.getTime() - days * DAY).toISOString(), to: to.toISOString(), location, tz: -new Date().getTimezoneOffset() })}`;
-  const { data, error, loading } = useApi<DemographicsReport>(path);
+  // Live: a visitor recorded by a kiosk or camera shows here within about a second.
+  const { data, error, loading } = useApi<DemographicsReport>(path, { live: true });
   const locs = useApi<{ code: string; name: string; kind: string }[] | { items: { code: string; name: string; kind: string }[] }>('/api/locations');
   const stores = (Array.isArray(locs.data) ? locs.data : locs.data?.items ?? []).filter((l) => l.kind === 'store');
   const byDay = useMemo(() => {
