@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AGE_GROUPS } from '../domain/vision/age-groups.ts';
 import { summarizeBy, summarizeFaces, trueAgeGroup, type FacePrediction, type LabelledFace } from '../domain/vision/face-eval.ts';
-import { VisitorTracker, type Visitor } from '../domain/vision/visitor-tracker.ts';
+import { MultiVisitorTracker } from '../domain/vision/multi-visitor-tracker.ts';
+import type { Visitor } from '../domain/vision/visitor-tracker.ts';
 import { AppError } from '../errors.ts';
 import { visionServiceOf } from '../services/vision.service.ts';
 import { FaceAnalyzer } from '../vision/face-analyzer.ts';
@@ -40,7 +41,7 @@ export function visionCommand(program: Command) {
         const vision = visionServiceOf(s);
         const loc = await vision.cameraLocation(o.location); // refuses unknown stores and stores with the camera off
         const analyzer = await FaceAnalyzer.create();
-        const tracker = new VisitorTracker();
+        const tracker = new MultiVisitorTracker(); // every face in view is its own visitor (a group is several)
         const t0 = Date.now();
         let faces = 0;
         let visitors = 0;
@@ -56,12 +57,11 @@ export function visionCommand(program: Command) {
         // Frame time: the video's own clock (frame index / fps) from the start, so a file replays its timing.
         const r = await readFrames({ source: o.source, fps, width, dropWhenBusy: live }, async (jpeg, index) => {
           const found = await analyzer.analyze(jpeg);
-          const f = found[0];
-          if (f) faces++;
+          if (found.length > 0) faces++;
           last = t0 + Math.round((index * 1000) / fps);
-          await record(tracker.update(f ? { pMale: f.pMale, ageYears: f.ageYears, weight: f.detectionScore } : null, last).left);
+          for (const v of tracker.update(found.map((f) => ({ box: f.box, pMale: f.pMale, ageYears: f.ageYears, weight: f.detectionScore })), last)) await record(v);
         }, stop.signal);
-        await record(tracker.end());
+        for (const v of tracker.end()) await record(v);
         const summary = { location: loc.code, zone, frames: r.frames, analysed: r.analysed, dropped: r.dropped, framesWithFace: faces, visitors, seconds: Math.round((Date.now() - t0) / 100) / 10 };
         if (o.json) console.log(JSON.stringify(summary));
         else console.log(`${r.frames} frames read, ${r.analysed} analysed (${r.dropped} dropped while busy), ${faces} with a face; ${visitors} visitor event(s) recorded at ${loc.code}${zone ? `/${zone}` : ''}`);

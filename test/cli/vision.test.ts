@@ -1,6 +1,6 @@
 // `shelfwise vision watch` on a short video made here with ffmpeg from real UTKFace faces (in a temp dir, never
-// committed): nobody, a woman for 3 s, nobody, a man for 3 s, nobody → two anonymous camera events in order, with
-// dwell times from the video's own clock. Refusals exit non-zero. `vision eval` prints the issue's JSON shape.
+// committed): nobody, a woman for 3 s, nobody, a man for 3 s, nobody, a couple side by side for 3 s, nobody → four
+// anonymous camera events in order (the couple is two), with dwell times from the video's own clock. Refusals exit non-zero. `vision eval` prints the issue's JSON shape.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,14 +22,15 @@ describe('shelfwise vision', { skip: noFacesReason || noFfmpeg, timeout: 300_000
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'shelfwise-vision-cli-'));
     ({ dbDir } = await seededKioskDir());
-    const scenes: [ReturnType<typeof adultFaces>[number] | null, number][] = [
-      [null, 8], [adultFaces('female', 2)[1], 12], [null, 12], [adultFaces('male', 1)[0], 12], [null, 4],
+    const [woman1, woman2] = adultFaces('female', 2);
+    const [man] = adultFaces('male', 1);
+    // The last scene is a couple side by side: two visitors, not one.
+    const pair = faceFrame(null, { more: [{ face: woman1, x: 40 }, { face: man, x: 360 }] });
+    const scenes: [Buffer, number][] = [
+      [faceFrame(null), 8], [faceFrame(woman2), 12], [faceFrame(null), 12], [faceFrame(man), 12], [faceFrame(null), 12], [pair, 12], [faceFrame(null), 4],
     ];
     let n = 0;
-    for (const [face, frames] of scenes) {
-      const jpg = faceFrame(face);
-      for (let i = 0; i < frames; i++) writeFileSync(join(tmp, `f${String(n++).padStart(3, '0')}.jpg`), jpg);
-    }
+    for (const [jpg, frames] of scenes) for (let i = 0; i < frames; i++) writeFileSync(join(tmp, `f${String(n++).padStart(3, '0')}.jpg`), jpg);
     video = join(tmp, 'doorway.mp4');
     const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-framerate', '4', '-i', join(tmp, 'f%03d.jpg'), '-c:v', 'mpeg4', '-q:v', '3', '-pix_fmt', 'yuv420p', video], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -42,15 +43,18 @@ describe('shelfwise vision', { skip: noFacesReason || noFfmpeg, timeout: 300_000
     const r = await runCli(['vision', 'watch', '--source', video, '--location', STORE, '--zone', 'ENT', '--fps', '4', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    assert.equal(summary.frames, 48);
-    assert.equal(summary.analysed, 48, 'a file is analysed frame by frame, none dropped');
-    assert.ok(summary.framesWithFace >= 20 && summary.framesWithFace <= 24, `frames with a face: ${summary.framesWithFace}`);
-    assert.equal(summary.visitors, 2);
+    assert.equal(summary.frames, 72);
+    assert.equal(summary.analysed, 72, 'a file is analysed frame by frame, none dropped');
+    assert.ok(summary.framesWithFace >= 32 && summary.framesWithFace <= 36, `frames with a face: ${summary.framesWithFace}`);
+    assert.equal(summary.visitors, 4);
     assert.doesNotMatch(r.stdout + r.stderr, /\/9j\/|JFIF/);
     const database = await openDatabase({ dir: dbDir });
     try {
       const rows = await database.db.selectFrom('vision_events').selectAll().orderBy('occurred_at').execute();
-      assert.deepEqual(rows.map((e) => [e.source, e.zone, e.gender]), [['camera', 'ENT', 'female'], ['camera', 'ENT', 'male']]);
+      assert.deepEqual(rows.slice(0, 2).map((e) => [e.source, e.zone, e.gender]), [['camera', 'ENT', 'female'], ['camera', 'ENT', 'male']]);
+      // The couple: two events starting on the same frame, one woman and one man.
+      assert.equal(rows[2].occurred_at.getTime(), rows[3].occurred_at.getTime());
+      assert.deepEqual(rows.slice(2).map((e) => e.gender).sort(), ['female', 'male']);
       for (const e of rows) {
         assert.ok(e.dwell_ms >= 2000 && e.dwell_ms <= 3000, `dwell ${e.dwell_ms} ms for 3 s on screen at 4 fps`);
         assert.ok(['20-29', '30-44', '45-59'].includes(e.age_group), e.age_group);

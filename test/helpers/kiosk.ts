@@ -22,7 +22,8 @@ export function adultFaces(gender: 'male' | 'female', n: number): UtkFaceRow[] {
 }
 
 /** A w×h JPEG with a mid-grey wall and the face chip (plus a 10 % border of its own) at (x, y); null = nobody. */
-export function faceFrame(face: UtkFaceRow | null, opts: { w?: number; h?: number; x?: number; y?: number; quality?: number } = {}): Buffer {
+/** A camera frame with `face` (centred unless x/y) and any `more` faces pasted on a faint check. */
+export function faceFrame(face: UtkFaceRow | null, opts: { w?: number; h?: number; x?: number; y?: number; quality?: number; more?: { face: UtkFaceRow; x?: number; y?: number }[] } = {}): Buffer {
   const w = opts.w ?? 640;
   const h = opts.h ?? 480;
   const data = Buffer.alloc(w * h * 4);
@@ -30,10 +31,11 @@ export function faceFrame(face: UtkFaceRow | null, opts: { w?: number; h?: numbe
     const v = 110 + ((x >> 4) + (y >> 4)) % 2 * 12; // a faint check so the frame is not flat
     data[i] = v; data[i + 1] = v + 4; data[i + 2] = v + 8; data[i + 3] = 255;
   }
-  if (face) {
-    const img = padImage(decodeImage(readFileSync(face.path)), 0.1, 120).image;
-    const ox = opts.x ?? Math.round((w - img.width) / 2);
-    const oy = opts.y ?? Math.round((h - img.height) / 2);
+  const placed: { face: UtkFaceRow; x?: number; y?: number }[] = face ? [{ face, x: opts.x, y: opts.y }] : [];
+  for (const p of [...placed, ...(opts.more ?? [])]) {
+    const img = padImage(decodeImage(readFileSync(p.face.path)), 0.1, 120).image;
+    const ox = p.x ?? Math.round((w - img.width) / 2);
+    const oy = p.y ?? Math.round((h - img.height) / 2);
     for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) {
       const tx = ox + x, ty = oy + y;
       if (tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
