@@ -21,6 +21,7 @@ import { kioskRoutes } from './routes/vision.routes.ts';
 import { placementRoutes } from './routes/placement.routes.ts';
 import { storefrontRoutes } from './routes/storefront.routes.ts';
 import { integrationRoutes } from './routes/integrations.routes.ts';
+import { importRoutes } from './routes/imports.routes.ts';
 import { inspectionRoutes } from './routes/inspection.routes.ts';
 
 /** The whole HTTP app: API under /api, OpenAPI at /api/openapi.json, reference at /docs, dashboard at /. */
@@ -57,6 +58,7 @@ export function buildApp(services: AppServices) {
   storefrontRoutes(app);
   integrationRoutes(app);
   inspectionRoutes(app);
+  importRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token (sws_…) from /api/auth/login or an API token (swt_…)' });
   app.doc31('/api/openapi.json', {

@@ -215,6 +215,20 @@ export interface ImportsTable {
   actor: string;
   started_at: Timestamp;
   finished_at: Generated<Date>;
+  /** The job that ran it (dashboard uploads, migration 0016); null for the CLI. */
+  job_id: number | null;
+}
+
+/** An uploaded file waiting for its import job (migration 0016); deleted when the job is done. */
+export interface ImportUploadsTable {
+  id: Generated<number>;
+  kind: 'products' | 'stock' | 'sales';
+  file_name: string;
+  options: ColumnType<unknown, string, string>;
+  content: Uint8Array;
+  size: number;
+  actor: string;
+  created_at: Generated<Date>;
 }
 
 /** Forecast runs and their results (migration 0003; docs/forecasting.md "Integration"). */
@@ -282,6 +296,7 @@ export interface DB
   audit_log: AuditLogTable;
   settings: SettingsTable;
   imports: ImportsTable;
+  import_uploads: ImportUploadsTable;
   forecast_runs: ForecastRunsTable;
   forecasts: ForecastsTable;
   forecasts_latest: ForecastsTable;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { forecastServiceOf, type ForecastFreq } from '../services/forecast.service.ts';
 import type { AppServices } from '../services/index.ts';
+import { runImportJob } from '../services/import-jobs.ts';
 import { integrationsOf } from '../services/integrations.ts';
 import { enqueue } from '../services/jobs.service.ts';
 import { recommendServiceOf } from '../services/recommend.service.ts';
@@ -29,6 +30,8 @@ registerSweeper(async (s) => {
   await sql`delete from webhook_deliveries d where status = 'delivered' and delivered_at < now() - interval '30 days' and not exists (select 1 from webhook_deliveries r where r.replay_of = d.id)`.execute(db);
   await sql`delete from outbox_events o where dispatched_at < now() - interval '7 days' and not exists (select 1 from webhook_deliveries d where d.event_id = o.id)`.execute(db);
   await sql`delete from jobs where status in ('done', 'cancelled') and finished_at < now() - interval '14 days'`.execute(db);
+  // Uploads of imports that failed for good (an unknown store, say) are kept a day for a retry, then dropped.
+  await sql`delete from import_uploads where created_at < now() - interval '1 day'`.execute(db);
   return 0;
 });
 
@@ -104,3 +107,8 @@ registerJobHandler('recommend.train', async ({ job, services, progress }) => {
   await progress(1, 1, `model ${id} trained`, true);
   return { modelId: id, seconds: s.metrics?.seconds.total ?? null };
 });
+
+/** A file uploaded on the dashboard's Import page (src/services/import-jobs.ts): imported once even when retried. */
+registerJobHandler('import.run', async ({ job, services, progress }) =>
+  runImportJob(services.database.db, job.id, job.payload as { uploadId?: number; actor?: string }, (d, t, note) => progress(d, t, note)),
+);

@@ -26,6 +26,8 @@ export interface ImportOptions {
   /** Sales only: post even where available stock would go below zero (history imported before a stocktake). */
   allowNegative?: boolean;
   dryRun?: boolean;
+  /** The background job running this import (dashboard uploads): recorded with the import, in its transaction. */
+  jobId?: number;
 }
 
 export interface ImportProgress {
@@ -71,7 +73,7 @@ export class ImportService {
                 ? await this.writeStock(trx, rows as Parsed<StockRow>[], ctx)
                 : await this.writeSales(trx, rows as Parsed<SalesRow>[], ctx);
           if (mustStop() || opts.dryRun) throw new Rollback();
-          await trx.insertInto('imports').values({ kind, file: ctx.file, rows: n, skipped: bad.length, actor: actor.label, started_at: new Date(t0) }).execute();
+          await trx.insertInto('imports').values({ kind, file: ctx.file, rows: n, skipped: bad.length, actor: actor.label, started_at: new Date(t0), job_id: opts.jobId ?? null }).execute();
           await audit(trx, actor, `import.${kind}`, 'import', ctx.file, null, { rows: n, skipped: bad.length });
           return n;
         });
