@@ -110,5 +110,5 @@ registerJobHandler('recommend.train', async ({ job, services, progress }) => {
 
 /** A file uploaded on the dashboard's Import page (src/services/import-jobs.ts): imported once even when retried. */
 registerJobHandler('import.run', async ({ job, services, progress }) =>
-  runImportJob(services.database.db, job.id, job.payload as { uploadId?: number; actor?: string }, (d, t, note) => progress(d, t, note)),
+  runImportJob(services.database.db, job.id, job.payload as { uploadId?: number; actor?: string }, (d, t, note, force) => progress(d, t, note, force)),
 );

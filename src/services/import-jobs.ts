@@ -66,7 +66,7 @@ export async function runImportJob(
   db: Kysely<DB>,
   jobId: number,
   payload: { uploadId?: number; actor?: string },
-  progress: (done: number, total: number, note: string) => Promise<void>,
+  progress: (done: number, total: number, note: string, force?: boolean) => Promise<void>,
 ): Promise<ImportJobResult> {
   const done = await db.selectFrom('imports').select(['kind', 'file', 'rows', 'skipped']).where('job_id', '=', jobId).executeTakeFirst();
   if (done) {
@@ -85,6 +85,7 @@ export async function runImportJob(
       void progress(p.done, p.total, p.phase === 'read' ? `reading ${up.file_name}` : `writing ${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} rows`).catch(() => {}),
     );
     await db.deleteFrom('import_uploads').where('id', '=', up.id).execute();
+    await progress(r.rows, r.rows, r.committed ? `${r.written.toLocaleString('en')} rows written` : opts.dryRun ? 'checked (dry run)' : `nothing written: ${r.bad.length.toLocaleString('en')} bad rows`, true);
     return { kind: r.kind, file: up.file_name, rows: r.rows, written: r.written, committed: r.committed, dryRun: !!opts.dryRun, badCount: r.bad.length, bad: r.bad.slice(0, BAD_ROWS_IN_RESULT), ms: r.ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });

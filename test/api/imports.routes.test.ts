@@ -22,7 +22,7 @@ describeEachDb('imports API (background jobs)', (get) => {
 
   const send = async (query: string, name: string, content: string | Uint8Array, role: 'manager' | 'staff' = 'manager') => {
     const form = new FormData();
-    form.append('file', new File([content], name));
+    form.append('file', new File([typeof content === 'string' ? content : new Uint8Array(content)], name));
     const res = await h.app.request(`/api/imports?${query}`, { method: 'POST', headers: { authorization: `Bearer ${h.tokens[role]}` }, body: form });
     return { status: res.status, body: (await res.json()) as any };
   };

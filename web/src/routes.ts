@@ -50,6 +50,7 @@ export const routes: RouteDef[] = [
   route('/orders', 'staff', () => import('./pages/OrdersPage.tsx'), 'Shop orders', 'Sell'),
   route('/orders/:id', 'staff', () => import('./pages/OrderPage.tsx')),
   route('/integrations', 'admin', () => import('./pages/IntegrationsPage.tsx'), 'Integrations', 'Admin'),
+  route('/import', 'manager', () => import('./pages/ImportPage.tsx'), 'Import', 'Admin'),
   route('/jobs', 'manager', () => import('./pages/JobsPage.tsx'), 'Jobs', 'Admin'),
   route('/receiving', 'staff', () => import('./pages/ReceivingPage.tsx'), 'Receiving'),
   route('/supplier-quality', 'manager', () => import('./pages/SupplierQualityPage.tsx'), 'Supplier quality', 'Admin'),

@@ -91,11 +91,16 @@ function Onboarding() {
   return (
     <section className="card" aria-labelledby="welcome">
       <h2 id="welcome">Welcome: this store is empty</h2>
-      <p>Import your own data with the CLI (CSV or XLSX; every bad row is reported with its line number, and nothing is written unless the whole file is valid):</p>
+      <p>
+        Import your own data on the <Link to="/import">Import page</Link> (managers) or with the CLI — CSV or XLSX; every bad row is reported with
+        its line number, and nothing is written unless the whole file is valid:
+      </p>
       <pre className="code">{'npx shelfwise import products products.csv\nnpx shelfwise import stock stock.csv --location STORE1\nnpx shelfwise import sales sales.csv --location STORE1'}</pre>
       <p>
-        Or load the public demo data (UCI Online Retail and the Fashion Product Images catalog): point <code>SHELFWISE_DATA</code> at the folder
-        holding them and run <code>npx shelfwise demo</code>. The <a href="/docs">API reference</a> lists every endpoint.
+        Or load the public demo data: download <a href="https://archive.ics.uci.edu/dataset/352/online+retail">UCI Online Retail</a> (sales) and the{' '}
+        <a href="https://www.kaggle.com/datasets/paramaggarwal/fashion-product-images-small">Fashion Product Images</a> catalog, point{' '}
+        <code>SHELFWISE_DATA</code> at the folder holding them (layout in the README) and run <code>npx shelfwise demo</code>. The{' '}
+        <a href="/docs">API reference</a> lists every endpoint.
       </p>
     </section>
   );
