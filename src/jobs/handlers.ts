@@ -4,6 +4,7 @@ import type { AppServices } from '../services/index.ts';
 import { runImportJob } from '../services/import-jobs.ts';
 import { integrationsOf } from '../services/integrations.ts';
 import { enqueue } from '../services/jobs.service.ts';
+import { placementServiceOf } from '../services/placement.service.ts';
 import { recommendServiceOf } from '../services/recommend.service.ts';
 import { replenishmentServiceOf } from '../services/replenishment.service.ts';
 import { PermanentJobError, registerJobHandler, registerSweeper } from './worker.ts';
@@ -48,7 +49,7 @@ export interface ForecastJobPayload {
   location?: string;
   asOf?: string;
   actor?: string;
-  /** Job types to queue once the run is done (the nightly chain: replenishment.run, recommend.train). */
+  /** Job types to queue once the run is done (the nightly chain: replenishment.run, recommend.train, placement.learn). */
   then?: string[];
 }
 
@@ -112,3 +113,22 @@ registerJobHandler('recommend.train', async ({ job, services, progress }) => {
 registerJobHandler('import.run', async ({ job, services, progress }) =>
   runImportJob(services.database.db, job.id, job.payload as { uploadId?: number; actor?: string }, (d, t, note, force) => progress(d, t, note, force)),
 );
+
+/**
+ * Zone lifts learned again from the assignment history and the sales (nightly, after the forecast): every store
+ * with a placement history (or the one in the payload). A store without one is skipped, not an error.
+ */
+registerJobHandler('placement.learn', async ({ job, services, progress }) => {
+  const db = services.database.db;
+  const only = (job.payload as { location?: string }).location;
+  let q = db.selectFrom('placement_assignments as a').innerJoin('locations as l', 'l.id', 'a.location_id').select('l.code').distinct().orderBy('l.code');
+  if (only) q = q.where('l.code', '=', only);
+  const stores = (await q.execute()).map((r) => r.code);
+  const out: { location: string; estimates: number; salesAttributed: number }[] = [];
+  for (const [i, code] of stores.entries()) {
+    const r = await placementServiceOf(services).learn(code, actorOf(job.payload, job.id));
+    out.push({ location: code, estimates: r.estimates.length, salesAttributed: r.salesAttributed });
+    await progress(i + 1, stores.length, `lifts learned at ${code}`, true);
+  }
+  return { stores: out };
+});

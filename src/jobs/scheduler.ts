@@ -56,7 +56,7 @@ export function startScheduler(services: AppServices, env: NodeJS.ProcessEnv = p
     }
     // The run's job queues what reads fresh forecasts when it is done (src/jobs/handlers.ts): a replenishment run
     // (REPLENISH_NIGHTLY=off skips it) and the recommendations' retraining with a hold-out score.
-    const then = [...(/^(off|no|false|0)$/i.test(env.REPLENISH_NIGHTLY ?? '') ? [] : ['replenishment.run']), 'recommend.train'];
+    const then = [...(/^(off|no|false|0)$/i.test(env.REPLENISH_NIGHTLY ?? '') ? [] : ['replenishment.run']), 'recommend.train', 'placement.learn'];
     const job = await enqueue(services.database.db, 'forecast.run', { freq: 'D', actor: SCHEDULER.label, then }, { dedupeKey: 'forecast.nightly', maxAttempts: 3, actor: SCHEDULER.label });
     log.info('scheduled forecast queued', { job });
     return 'started';

@@ -28,7 +28,7 @@ describeEachDb('nightly recommendation training', (get) => {
       assert.ok(last.metrics?.evaluation, 'evaluated');
       assert.equal(recommendServiceOf(services).serving()?.id, last.id, 'the new version serves');
       const jobs = await get().db.selectFrom('jobs').select(['type', 'status']).orderBy('id').execute();
-      assert.deepEqual(jobs.map((j) => j.type), ['forecast.run', 'replenishment.run', 'recommend.train']);
+      assert.deepEqual(jobs.map((j) => j.type), ['forecast.run', 'replenishment.run', 'recommend.train', 'placement.learn']);
       const repl = await get().db.selectFrom('replenishment_runs').select(['actor']).execute();
       assert.equal(repl.length, 1, 'one replenishment run after the forecast');
     } finally {

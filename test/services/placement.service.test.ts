@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { sql } from 'kysely';
 import { AppError } from '../../src/errors.ts';
+import { startWorker } from '../../src/jobs/index.ts';
+import { enqueue } from '../../src/services/jobs.service.ts';
 import type { AppServices } from '../../src/services/index.ts';
 import { exportLayout, importLayout } from '../../src/services/placement-layout.ts';
 import { PlacementService } from '../../src/services/placement.service.ts';
@@ -92,6 +94,13 @@ describeEachDb('placement service', (get) => {
     assert.ok(win.sd > 0 && win.evidence > 0);
     const z = (await svc.layout('S1')).zones.find((x) => x.code === 'WIN')!;
     assert.equal(z.learnedLift, win.lift);
+    // The nightly job does the same for every store with a placement history.
+    const id = await enqueue(db, 'placement.learn', {});
+    const w = startWorker(services, { pollMs: 20, maxJobs: 1, types: ['placement.learn'] });
+    await w.stopped;
+    const job = await db.selectFrom('jobs').select(['status', 'result']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(job.status, 'done');
+    assert.deepEqual(job.result, { stores: [{ location: 'S1', estimates: r.estimates.length, salesAttributed: 29 + 30 * 3 }] });
   });
 
   test('kiosk counts are read when the vision_events table exists', async () => {
