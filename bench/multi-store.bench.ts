@@ -17,6 +17,7 @@
  *
  *   npx tsx bench/multi-store.bench.ts                       # 10 stores × 400 SKUs, 10,000 sales (a few minutes)
  *   BENCH_STORES=50 BENCH_SKUS=4000 npx tsx bench/multi-store.bench.ts   # the full ~200,000 series (long)
+ *   BENCH_SVG=docs/screenshots/scaling.svg …                              # also draw the speed-up curve
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,7 @@ import { integrationsOf } from '../src/services/integrations.ts';
 import { enqueue } from '../src/services/jobs.service.ts';
 import { startReceiver } from '../test/helpers/webhook-receiver.ts';
 import { loadOnlineRetail } from './forecast-data.ts';
+import { scalingSvg } from './scaling-chart.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const URL_ = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -135,6 +137,13 @@ try {
   }
 
   // ————— 2. ledger writes with their outbox events —————
+  if (process.env.BENCH_SVG && figures.length > 1) {
+    const { availableParallelism } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(process.env.BENCH_SVG, scalingSvg(figures, { cores: availableParallelism(), title: `Forecast + replenishment, ${STORES} stores × ${series.length} SKUs (${figures.length ? Math.round(figures[0].perSec * figures[0].seconds).toLocaleString('en') : 0} series), PostgreSQL` }));
+    console.log(`speed-up curve written to ${process.env.BENCH_SVG}`);
+  }
+
   const services = createServices(database);
   const rx = await startReceiver(SECRET, { failRate: 0.2 });
   await integrationsOf(services).webhooks.subscribe(SYSTEM, { url: rx.url, events: ['stock.changed'], secret: SECRET });
