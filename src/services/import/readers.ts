@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type { Row } from 'exceljs';
 import { AppError } from '../../errors.ts';
 
 export interface RawRow {
@@ -58,10 +58,11 @@ async function* readXlsx(file: string, onBytes?: BytesProgress): AsyncGenerator<
     read += chunk.length;
     onBytes?.(read, total);
   });
+  const { default: ExcelJS } = await import('exceljs'); // loaded on use: it costs ~0.5 s at start-up
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' });
   let header: string[] | null = null;
   for await (const sheet of reader) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+    for await (const row of sheet as AsyncIterable<Row>) {
       const cells = (row.values as unknown[]).slice(1).map(cellText);
       if (!header) {
         header = cells.map((h) => headerName(h ?? ""));

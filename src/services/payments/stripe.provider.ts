@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { AppError } from '../../errors.ts';
 import type { PaymentOutcome, PaymentProvider, PaymentStart, WebhookEvent } from './provider.ts';
 
@@ -26,21 +26,28 @@ export class StripeProvider implements PaymentProvider {
   readonly name = 'stripe';
   readonly label = 'Card (Stripe)';
   readonly publicConfig: Record<string, string>;
-  private readonly stripe: Stripe;
+  private client: Promise<Stripe> | null = null;
 
   constructor(private readonly s: StripeSettings) {
-    this.stripe = new Stripe(s.secretKey, {
-      maxNetworkRetries: 2,
-      telemetry: false,
-      ...(s.host ? { host: s.host } : {}),
-      ...(s.port ? { port: s.port } : {}),
-      ...(s.protocol ? { protocol: s.protocol } : {}),
-    });
     this.publicConfig = s.publishableKey ? { publishableKey: s.publishableKey } : {};
   }
 
+  /** The SDK client, loaded on first use (the SDK costs ~0.4 s to load; most processes never pay). */
+  private get stripe(): Promise<Stripe> {
+    return (this.client ??= import('stripe').then(
+      ({ default: StripeSdk }) =>
+        new StripeSdk(this.s.secretKey, {
+          maxNetworkRetries: 2,
+          telemetry: false,
+          ...(this.s.host ? { host: this.s.host } : {}),
+          ...(this.s.port ? { port: this.s.port } : {}),
+          ...(this.s.protocol ? { protocol: this.s.protocol } : {}),
+        }),
+    ));
+  }
+
   async start(order: { ref: string; total: number; currency: string; email: string }): Promise<PaymentStart> {
-    const pi = await this.stripe.paymentIntents.create(
+    const pi = await (await this.stripe).paymentIntents.create(
       {
         amount: toMinor(order.total, order.currency),
         currency: order.currency.toLowerCase(),
@@ -55,17 +62,17 @@ export class StripeProvider implements PaymentProvider {
   }
 
   async outcome(paymentRef: string): Promise<PaymentOutcome> {
-    return outcomeOf((await this.stripe.paymentIntents.retrieve(paymentRef)).status);
+    return outcomeOf((await (await this.stripe).paymentIntents.retrieve(paymentRef)).status);
   }
 
   async cancel(paymentRef: string): Promise<void> {
-    const pi = await this.stripe.paymentIntents.retrieve(paymentRef);
+    const pi = await (await this.stripe).paymentIntents.retrieve(paymentRef);
     if (pi.status === 'succeeded' || pi.status === 'canceled') return;
-    await this.stripe.paymentIntents.cancel(paymentRef, { cancellation_reason: 'abandoned' });
+    await (await this.stripe).paymentIntents.cancel(paymentRef, { cancellation_reason: 'abandoned' });
   }
 
   async refund(paymentRef: string, amount: number, currency: string, key: string): Promise<void> {
-    await this.stripe.refunds.create({ payment_intent: paymentRef, amount: toMinor(amount, currency) }, { idempotencyKey: key });
+    await (await this.stripe).refunds.create({ payment_intent: paymentRef, amount: toMinor(amount, currency) }, { idempotencyKey: key });
   }
 
   async parseWebhook(rawBody: string, signature: string | undefined): Promise<WebhookEvent> {
@@ -73,7 +80,7 @@ export class StripeProvider implements PaymentProvider {
     if (!signature) throw new AppError('invalid', 'missing Stripe-Signature header', 'stripe-signature');
     let event: Stripe.Event;
     try {
-      event = await this.stripe.webhooks.constructEventAsync(rawBody, signature, this.s.webhookSecret);
+      event = await (await this.stripe).webhooks.constructEventAsync(rawBody, signature, this.s.webhookSecret);
     } catch (e) {
       throw new AppError('invalid', `webhook signature check failed: ${(e as Error).message}`, 'stripe-signature');
     }
