@@ -42,7 +42,7 @@ describeEachDb('planning reports API', (get) => {
     assert.equal(r.body.anchor.today, '2011-11-21');
     assert.equal(r.body.runs.length, 1);
     // 13 days of A: sold 3 × 9 + 6 = 33 over 1-10 Nov, then 0 (out of stock); forecast 4 a day.
-    const a = Array.from({ length: 13 }, (_, i) => (i < 10 ? (i === 2 ? 6 : 3) : 0));
+    const a: number[] = Array.from({ length: 13 }, (_, i) => (i < 10 ? (i === 2 ? 6 : 3) : 0));
     const abs = a.reduce((s, x) => s + Math.abs(x - 4), 0);
     assert.equal(r.body.items.length, 1);
     const it = r.body.items[0];
