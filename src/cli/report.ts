@@ -88,7 +88,7 @@ async function build(s: AppServices, name: Name, o: Opts): Promise<Table> {
       };
     }
     case 'forecast-vs-actual': {
-      const x = await new PlanningReportsService(db).forecastVsActual({ from: o.from, to: o.to, location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
+      const x = await new PlanningReportsService(db).forecastVsActual({ from: o.from, to: o.to, weeks: int(o.weeks, 'weeks', 1, 104), location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
       return sheeted(x, forecastVsActualSheets(x));
     }
     case 'replenishment-vs-forecast': {
@@ -96,7 +96,7 @@ async function build(s: AppServices, name: Name, o: Opts): Promise<Table> {
       return sheeted(x, replenishmentVsForecastSheets(x));
     }
     case 'stockouts': {
-      const x = await new PlanningReportsService(db).stockouts({ from: o.from, to: o.to, location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
+      const x = await new PlanningReportsService(db).stockouts({ from: o.from, to: o.to, weeks: int(o.weeks, 'weeks', 1, 104), location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
       return sheeted(x, stockoutsSheets(x));
     }
   }
@@ -107,7 +107,7 @@ export function reportCommand(program: Command) {
   program
     .command('report <name>')
     .description(`print or save a report: ${NAMES.join(', ')} (windows end at the dashboard's "today")`)
-    .option('--weeks <n>', 'weeks (top-sellers: 1; category-trend: 12)')
+    .option('--weeks <n>', 'weeks (top-sellers: 1; category-trend: 12; forecast-vs-actual and stockouts without --from: 8)')
     .option('--days <n>', 'days (inventory-value: 90; offers: days to the target date, 56)')
     .option('--n <n>', 'top N (top-sellers, default 5)')
     .option('--location <code>', 'only this location')

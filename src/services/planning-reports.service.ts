@@ -18,6 +18,8 @@ export const MAX_WINDOW_DAYS = 800;
 export interface Window {
   from: string;
   to: string;
+  /** Without `from`: this many ISO weeks ending with the week of `to` (default 8). */
+  weeks: number;
 }
 
 export interface ForecastVsActualReport {
@@ -76,7 +78,7 @@ export class PlanningReportsService {
   /** [from, to] as epoch days: defaults to the 8 ISO weeks ending with the anchor day. */
   window(anchor: Anchor, w: Partial<Window>): { from: number; to: number } {
     const to = w.to ? day(w.to, 'to') : toEpochDay(anchor.today);
-    const from = w.from ? day(w.from, 'from') : weekStart(to) - 7 * 7;
+    const from = w.from ? day(w.from, 'from') : weekStart(to) - 7 * ((w.weeks ?? 8) - 1);
     if (from > to) throw new AppError('invalid', 'from must be on or before to', 'from');
     if (to - from + 1 > MAX_WINDOW_DAYS) throw new AppError('invalid', `the window is at most ${MAX_WINDOW_DAYS} days`, 'from');
     return { from, to };

@@ -11,7 +11,7 @@ const Format = z.enum(['json', 'csv']).default('json');
 const Location = Code.optional();
 const planning = (c: { get(k: 'services'): Env['Variables']['services'] }) => new PlanningReportsService(c.get('services').database.db);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional();
-const Window = { from: Day, to: Day };
+const Window = { from: Day, to: Day, weeks: z.coerce.number().int().min(1).max(104).optional() };
 const Limit = z.coerce.number().int().min(1).max(100_000).default(50);
 const FormatX = z.enum(['json', 'csv', 'xlsx']).default('json');
 
@@ -86,12 +86,12 @@ export function reportsRoutes(app: OpenAPIHono<Env>) {
       method: 'get',
       path: '/api/reports/forecast-vs-actual',
       tags: ['reports'],
-      summary: 'Stored daily forecasts (the one made last before each day) vs net units sold: per week (actual, mean, P50, Σ P80) and per item (MAE, bias, wMAPE, P80 coverage), worst first. Default window: the 8 ISO weeks up to "today"',
+      summary: 'Stored daily forecasts (the one made last before each day) vs net units sold: per week (actual, mean, P50, Σ P80) and per item (MAE, bias, wMAPE, P80 coverage), worst first. Default window: the 8 (weeks) ISO weeks up to "today"',
       request: { query: z.object({ ...Window, location: Location, limit: Limit, format: FormatX }) },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const r = await planning(c).forecastVsActual({ from: q.from, to: q.to, location: q.location, limit: q.limit });
+      const r = await planning(c).forecastVsActual({ from: q.from, to: q.to, weeks: q.weeks, location: q.location, limit: q.limit });
       return tables(c, q.format, 'forecast-vs-actual', r, forecastVsActualSheets);
     },
   );
@@ -114,12 +114,12 @@ export function reportsRoutes(app: OpenAPIHono<Env>) {
       method: 'get',
       path: '/api/reports/stockouts',
       tags: ['reports'],
-      summary: 'Days out of stock per item (on hand ≤ 0 all day, nothing sold, while normally sold) and the lost-sales estimate (recent daily demand × days × price), per week and per item. Default window: the 8 ISO weeks up to "today"',
+      summary: 'Days out of stock per item (on hand ≤ 0 all day, nothing sold, while normally sold) and the lost-sales estimate (recent daily demand × days × price), per week and per item. Default window: the 8 (weeks) ISO weeks up to "today"',
       request: { query: z.object({ ...Window, location: Location, limit: Limit, lookbackDays: z.coerce.number().int().min(7).max(365).default(28), format: FormatX }) },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const r = await planning(c).stockouts({ from: q.from, to: q.to, location: q.location, limit: q.limit, lookbackDays: q.lookbackDays });
+      const r = await planning(c).stockouts({ from: q.from, to: q.to, weeks: q.weeks, location: q.location, limit: q.limit, lookbackDays: q.lookbackDays });
       return tables(c, q.format, 'stockouts', r, stockoutsSheets);
     },
   );
