@@ -230,10 +230,11 @@ export class PlanningReportsService {
           coalesce(-sum(qty) filter (where kind = 'sale'), 0)::int as sold, sum(qty)::int as delta
         from stock_movements where occurred_at >= ${start}::timestamptz ${lid === null ? sql`` : sql`and location_id = ${lid}`}
         group by 1, 2, 3)
-      select d.product_id, d.location_id, s.on_hand, p.price, array_agg(d.day order by d.day) as days, array_agg(d.sold order by d.day) as sold, array_agg(d.delta order by d.day) as delta
-      from d join stock_levels s on s.product_id = d.product_id and s.location_id = d.location_id join products p on p.id = d.product_id
-      group by d.product_id, d.location_id, s.on_hand, p.price
-      having bool_or(d.sold > 0 and d.day <= ${to}::int)`.execute(trx);
+      , a as (
+        select product_id, location_id, array_agg(day order by day) as days, array_agg(sold order by day) as sold, array_agg(delta order by day) as delta
+        from d group by product_id, location_id having bool_or(sold > 0 and day <= ${to}::int))
+      select a.product_id, a.location_id, s.on_hand, p.price, a.days, a.sold, a.delta
+      from a join stock_levels s on s.product_id = a.product_id and s.location_id = a.location_id join products p on p.id = a.product_id`.execute(trx);
     });
     const r = stockouts(
       rows.rows.map((x) => ({ key: `${x.product_id}:${x.location_id}`, price: Number(x.price ?? 0), onHand: Number(x.on_hand), days: x.days.map(Number), sold: x.sold.map(Number), delta: x.delta.map(Number) })),
