@@ -100,6 +100,15 @@ describeEachDb('planning reports API', (get) => {
     assert.equal(wb.getWorksheet('items')!.getRow(2).getCell(6).value, 9);
   });
 
+  test('the weekly digest lists the last 7 days\' stockouts and the forecast accuracy', async () => {
+    const d = await h.call('GET', '/api/waste/digest', { role: 'staff' });
+    assert.equal(d.status, 200);
+    // 15-21 Nov: A out 15-19 Nov.
+    assert.match(d.body, /Stockouts \(last 7 days\)/);
+    assert.match(d.body, /<td[^>]*>A<\/td><td[^>]*>Pot<\/td><td[^>]*>5<\/td>/);
+    assert.match(d.body, /Forecast vs actual \(last 4 weeks\)<\/h2><p>\d+ items: sold/);
+  });
+
   test('category trend by store: one series per location', async () => {
     const r = await h.call('GET', '/api/reports/category-trend?weeks=4&by=store', { role: 'staff' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
