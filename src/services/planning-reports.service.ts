@@ -106,10 +106,16 @@ export class PlanningReportsService {
           from f)
         select product_id, location_id, run_id, (start_date - date '1970-01-01') + lo - 1 as start_day, mean[lo:hi] as mean, p50[lo:hi] as p50, p80[lo:hi] as p80
         from s where hi >= lo`.execute(this.db),
+      // Sales of the items with a forecast, only over the days their forecasts span (index range scans per item).
       sql<{ product_id: number; location_id: number; day: number; qty: number }>`
-        select product_id, location_id, (occurred_at at time zone 'UTC')::date - date '1970-01-01' as day, (-sum(qty))::int as qty
-        from stock_movements where kind in ('sale', 'return') and occurred_at >= ${fromIso}::timestamptz and occurred_at < ${fromEpochDay(to + 1)}::timestamptz ${loc}
-          and (product_id, location_id) in (select distinct product_id, location_id from forecasts where freq = 'D' and start_date <= ${toIso}::date and start_date + cardinality(mean) > ${fromIso}::date ${loc})
+        with i as (
+          select product_id, location_id, greatest(min(start_date), ${fromIso}::date) as lo, least(max(start_date + cardinality(mean)), ${fromEpochDay(to + 1)}::date) as hi
+          from forecasts where freq = 'D' and start_date <= ${toIso}::date and start_date + cardinality(mean) > ${fromIso}::date ${loc}
+          group by product_id, location_id)
+        select m.product_id, m.location_id, (m.occurred_at at time zone 'UTC')::date - date '1970-01-01' as day, (-sum(m.qty))::int as qty
+        from i join stock_movements m on m.product_id = i.product_id and m.location_id = i.location_id
+          and m.occurred_at >= i.lo::timestamp at time zone 'UTC' and m.occurred_at < i.hi::timestamp at time zone 'UTC'
+        where m.kind in ('sale', 'return')
         group by 1, 2, 3`.execute(this.db),
     ]);
     const r = forecastVsActual(
