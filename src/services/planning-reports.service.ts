@@ -115,7 +115,7 @@ export class PlanningReportsService {
         select m.product_id, m.location_id, (m.occurred_at at time zone 'UTC')::date - date '1970-01-01' as day, (-sum(m.qty))::int as qty
         from i join stock_movements m on m.product_id = i.product_id and m.location_id = i.location_id
           and m.occurred_at >= i.lo::timestamp at time zone 'UTC' and m.occurred_at < i.hi::timestamp at time zone 'UTC'
-        where m.kind in ('sale', 'return')
+        where m.kind in ('sale', 'return') and m.occurred_at >= ${fromIso}::timestamptz and m.occurred_at < ${fromEpochDay(to + 1)}::timestamptz
         group by 1, 2, 3`.execute(this.db),
     ]);
     const r = forecastVsActual(
