@@ -189,7 +189,8 @@ export class PlanningReportsService {
       if (byKey.get(p.key)!.mean) totals.withForecast++;
       if (p.belowReorderPoint) totals.belowReorderPoint++;
       totals.leadTimeDemand += p.leadTimeDemand;
-      totals.reorderPoint += p.reorderPoint;
+      // A plan's numbers can be NaN (numeric 'NaN' stored by a replenishment run): shown as null, left out of the sum.
+      if (Number.isFinite(p.reorderPoint)) totals.reorderPoint += p.reorderPoint;
       totals.onHand += p.onHand;
     }
     totals.leadTimeDemand = round2(totals.leadTimeDemand);
