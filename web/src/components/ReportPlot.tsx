@@ -41,7 +41,10 @@ export function Plot({ title, labels, times, series, format, height = 240, band 
       bands: band ? [{ series: [band.upper + 1, band.lower + 1], fill: band.fill }] : undefined,
       scales: cat
         ? { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] }, y2: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] } }
-        : { x: { time: true } },
+        : series.some((s) => s.bars)
+          ? // Bars over time start at 0 (a bar from an offset axis misleads).
+            { x: { time: true }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] }, y2: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] } }
+          : { x: { time: true } },
       axes: [
         cat
           ? { stroke: '#57606a', grid: { show: false }, splits: () => xs, values: (_u, vals) => vals.map((v) => labels[v] ?? '') }

@@ -4,7 +4,7 @@ import { Plot, type PlotSeries } from '../components/ReportPlot.tsx';
 import { fmtDay, fmtInt, fmtMoney } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useApi } from '../useApi.ts';
-import { CardHead, NumberSelect, pct } from './ReportsPage.tsx';
+import { CardHead, NumberSelect } from './ReportsPage.tsx';
 
 /** The planning reports on the Reports page: forecast vs actual, replenishment vs forecast, stockouts (issue 6). */
 
@@ -33,6 +33,8 @@ interface Stockouts {
 }
 
 const dec = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
+/** A share as "80.4 %" (no sign, unlike the page's change figures). */
+const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 export function PlanningReports({ location, cur }: { location: string; cur: string }) {
   const [weeks, setWeeks] = useState(8);
@@ -97,7 +99,7 @@ function FvaCard({ data, error, csv, xlsx, children }: { data: Fva | null; error
         <p className="muted small" data-testid="fva-summary">
           {fmtDay(data.from)} – {fmtDay(data.to)}: {fmtInt(t.items)} items over {fmtInt(t.days)} item-days from {data.runs.length} forecast run{data.runs.length === 1 ? '' : 's'}
           {data.runs.length ? ` (as of ${data.runs.map((r) => r.asOf).filter(Boolean).join(', ')})` : ''}. Sold {fmtInt(t.actual)}, forecast {fmtInt(Math.round(t.forecast))};
-          wMAPE {pct(t.wmape)}, bias {dec(t.bias)} units/day, P80 covered {pct(t.coverage80)} of days (80 % is calibrated). Each day is scored against the forecast made last before it.
+          wMAPE {share(t.wmape)}, bias {dec(t.bias)} units/day, P80 covered {share(t.coverage80)} of days (80 % is calibrated). Each day is scored against the forecast made last before it.
         </p>
       )}
       <div className="table-scroll">
@@ -120,8 +122,8 @@ function FvaCard({ data, error, csv, xlsx, children }: { data: Fva | null; error
                 <td className="num">{fmtInt(Math.round(r.forecast))}</td>
                 <td className="num">{dec(r.mae)}</td>
                 <td className="num">{dec(r.bias)}</td>
-                <td className="num">{r.wmape === null ? '—' : pct(r.wmape).replace('+', '')}</td>
-                <td className="num">{pct(r.coverage80).replace('+', '')}</td>
+                <td className="num">{share(r.wmape)}</td>
+                <td className="num">{share(r.coverage80)}</td>
               </tr>
             ))}
           </tbody>
