@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
+import { PlanningReportsService } from '../services/planning-reports.service.ts';
 import { PromotionsService } from '../services/promotions.service.ts';
+import { forecastVsActualSheets, replenishmentVsForecastSheets, sheetsXlsx, stockoutsSheets, type Sheet } from '../services/report-tables.ts';
 import { ReportsService, toCsv } from '../services/reports.service.ts';
 import { wasteServiceOf } from '../services/waste.service.ts';
 import type { AppServices } from '../services/index.ts';
@@ -13,6 +14,10 @@ interface Opts {
   days?: string;
   n?: string;
   location?: string;
+  from?: string;
+  to?: string;
+  by?: string;
+  limit?: string;
   format: string;
   out?: string;
 }
@@ -20,9 +25,16 @@ interface Table {
   json: unknown;
   columns: string[];
   rows: unknown[][];
+  /** Every table of the report (XLSX writes one sheet each); default: the one above. */
+  sheets?: Sheet[];
 }
 
-const NAMES = ['top-sellers', 'category-trend', 'inventory-value', 'abc-xyz', 'slow-stock', 'offers', 'promotions'] as const;
+const NAMES = ['top-sellers', 'category-trend', 'inventory-value', 'abc-xyz', 'slow-stock', 'offers', 'promotions', 'forecast-vs-actual', 'replenishment-vs-forecast', 'stockouts'] as const;
+const WINDOWED: readonly string[] = ['forecast-vs-actual', 'stockouts'];
+
+function sheeted(json: unknown, sheets: Sheet[]): Table {
+  return { json, columns: sheets[0].columns, rows: sheets[0].rows, sheets };
+}
 type Name = (typeof NAMES)[number];
 
 function int(v: string | undefined, field: string, min: number, max: number): number | undefined {
@@ -42,8 +54,9 @@ async function build(s: AppServices, name: Name, o: Opts): Promise<Table> {
       return { json: x, columns: ['week_start', 'rank', 'sku', 'name', 'category', 'qty', 'revenue', 'on_hand'], rows: x.weeks.flatMap((k) => k.top.map((t) => [k.weekStart, t.rank, t.sku, t.name, t.category, t.qty, t.revenue, t.onHand])) };
     }
     case 'category-trend': {
-      const x = await r.categoryTrend(int(o.weeks, 'weeks', 2, 104) ?? 12, o.location);
-      return { json: x, columns: ['week_start', 'category', 'qty', 'revenue'], rows: x.periods.flatMap((p, i) => x.categories.map((c) => [p, c.category, c.qty[i], c.revenue[i]])) };
+      if (o.by !== undefined && o.by !== 'category' && o.by !== 'store') throw new AppError('invalid', 'by must be category or store', 'by');
+      const x = await r.categoryTrend(int(o.weeks, 'weeks', 2, 104) ?? 12, o.location, (o.by ?? 'category') as 'category' | 'store');
+      return { json: x, columns: ['week_start', x.by, 'qty', 'revenue'], rows: x.periods.flatMap((p, i) => x.categories.map((c) => [p, c.category, c.qty[i], c.revenue[i]])) };
     }
     case 'inventory-value': {
       const x = await r.inventoryValue(int(o.days, 'days', 2, 366) ?? 90, o.location);
@@ -74,6 +87,18 @@ async function build(s: AppServices, name: Name, o: Opts): Promise<Table> {
         rows: x.map((p) => [p.id, p.name, p.sku, p.category, p.kind, p.value, p.startsOn, p.endsOn, p.status, p.acceptedBy, p.results.unitsPerDay, p.results.baselinePerDay, p.results.uplift, p.results.expectedUplift]),
       };
     }
+    case 'forecast-vs-actual': {
+      const x = await new PlanningReportsService(db).forecastVsActual({ from: o.from, to: o.to, weeks: int(o.weeks, 'weeks', 1, 104), location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
+      return sheeted(x, forecastVsActualSheets(x));
+    }
+    case 'replenishment-vs-forecast': {
+      const x = await new PlanningReportsService(db).replenishmentVsForecast({ location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
+      return sheeted(x, replenishmentVsForecastSheets(x));
+    }
+    case 'stockouts': {
+      const x = await new PlanningReportsService(db).stockouts({ from: o.from, to: o.to, weeks: int(o.weeks, 'weeks', 1, 104), location: o.location, limit: int(o.limit, 'limit', 1, 1_000_000) ?? 1_000_000 });
+      return sheeted(x, stockoutsSheets(x));
+    }
   }
 }
 
@@ -82,24 +107,25 @@ export function reportCommand(program: Command) {
   program
     .command('report <name>')
     .description(`print or save a report: ${NAMES.join(', ')} (windows end at the dashboard's "today")`)
-    .option('--weeks <n>', 'weeks (top-sellers: 1; category-trend: 12)')
+    .option('--weeks <n>', 'weeks (top-sellers: 1; category-trend: 12; forecast-vs-actual and stockouts without --from: 8)')
     .option('--days <n>', 'days (inventory-value: 90; offers: days to the target date, 56)')
     .option('--n <n>', 'top N (top-sellers, default 5)')
     .option('--location <code>', 'only this location')
+    .option('--from <date>', 'first day YYYY-MM-DD (forecast-vs-actual, stockouts; default: 8 weeks before --to)')
+    .option('--to <date>', 'last day YYYY-MM-DD (forecast-vs-actual, stockouts; default: "today")')
+    .option('--by <what>', 'category-trend: category | store', 'category')
+    .option('--limit <n>', 'items listed (forecast-vs-actual, replenishment-vs-forecast, stockouts; default all)')
     .option('--format <f>', 'json | csv | xlsx', 'csv')
     .option('-o, --out <file>', 'write to a file (needed for xlsx)')
     .action(async (name: string, o: Opts) => {
       if (!(NAMES as readonly string[]).includes(name)) throw new AppError('invalid', `unknown report ${name}: one of ${NAMES.join(', ')}`, 'name');
       if (!['json', 'csv', 'xlsx'].includes(o.format)) throw new AppError('invalid', 'format must be json, csv or xlsx', 'format');
       if (o.format === 'xlsx' && !o.out) throw new AppError('invalid', 'xlsx needs --out FILE', 'out');
+      if ((o.from !== undefined || o.to !== undefined) && !WINDOWED.includes(name)) throw new AppError('invalid', `--from/--to apply to ${WINDOWED.join(' and ')}; ${name} takes --weeks or --days`, 'from');
       await withServices(async (s) => {
         const t = await build(s, name as Name, o);
         if (o.format === 'xlsx') {
-          const wb = new ExcelJS.Workbook();
-          const ws = wb.addWorksheet(name);
-          ws.addRow(t.columns).font = { bold: true };
-          for (const row of t.rows) ws.addRow(row.map((v) => (v === null || v === undefined ? '' : v)));
-          await wb.xlsx.writeFile(o.out!);
+          writeFileSync(o.out!, await sheetsXlsx(t.sheets ?? [{ name, columns: t.columns, rows: t.rows }]));
           console.log(`wrote ${o.out} (${t.rows.length} rows)`);
           return;
         }

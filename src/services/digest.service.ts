@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { readStoreSettings } from './dashboard.service.ts';
+import { PlanningReportsService } from './planning-reports.service.ts';
 import { PromotionsService } from './promotions.service.ts';
 import { ReportsService } from './reports.service.ts';
 import type { WasteService } from './waste.service.ts';
@@ -8,14 +9,18 @@ import type { WasteService } from './waste.service.ts';
 /**
  * The weekly digest: one self-contained, email-ready HTML page (inline styles, tables only) with the week's top 5
  * sellers and their stock, category movers, stock value, slow and dead stock, the best markdown offers, new
- * dead-stock alerts and running promotions with their results. Served at /api/waste/digest and written by
+ * dead-stock alerts, running promotions with their results, the last 7 days' stockouts with the sales they lost,
+ * forecast accuracy over the last 4 weeks and the items at or below their reorder point. Served at /api/waste/digest and written by
  * `shelfwise markdown digest -o FILE`.
  */
 export async function weeklyDigest(db: Kysely<DB>, waste: WasteService, opts: { location?: string; currency?: string } = {}): Promise<string> {
   const reports = new ReportsService(db);
   const settings = await readStoreSettings(db);
   const cur = opts.currency ?? settings.currency;
-  const [top, trend, value, slow, offers, promos, alerts] = await Promise.all([
+  const planning = new PlanningReportsService(db);
+  const today = (await reports.topSellers(1, 1, opts.location)).anchor.today;
+  const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const [top, trend, value, slow, offers, promos, alerts, outs, accuracy, plans] = await Promise.all([
     reports.topSellers(1, 5, opts.location),
     reports.categoryTrend(8, opts.location),
     reports.inventoryValue(29, opts.location),
@@ -23,6 +28,9 @@ export async function weeklyDigest(db: Kysely<DB>, waste: WasteService, opts: { 
     waste.offers({ location: opts.location, limit: 5 }),
     new PromotionsService(db, waste).list({ status: 'running', limit: 10 }),
     sql<{ message: string; created_at: Date }>`select message, created_at from alerts where kind = 'dead_stock' and created_at > now() - interval '7 days' order by created_at desc limit 20`.execute(db),
+    planning.stockouts({ from: weekAgo, to: today, location: opts.location, limit: 5 }),
+    planning.forecastVsActual({ weeks: 4, to: today, location: opts.location, limit: 3 }),
+    planning.replenishmentVsForecast({ location: opts.location, limit: 0 }),
   ]);
   const m = (x: number) => money(x, cur);
   const week = top.weeks.at(-1);
@@ -58,6 +66,20 @@ export async function weeklyDigest(db: Kysely<DB>, waste: WasteService, opts: { 
           )
         : '<p>No excess stock with demand.</p>',
     ),
+    section(
+      'Stockouts (last 7 days)',
+      outs.items.length
+        ? `<p>${outs.totals.items} items out of stock on ${outs.totals.stockoutDays} item-days; about ${m(outs.totals.lostValue)} of sales lost.</p>` +
+            table(['SKU', 'Name', 'Days out', 'Lost sales', 'On hand now'], outs.items.map((r) => [r.sku, r.name, String(r.stockoutDays), m(r.lostValue), String(r.onHand)]))
+        : '<p>No item that normally sells was out of stock.</p>',
+    ),
+    section(
+      'Forecast vs actual (last 4 weeks)',
+      accuracy.totals.days
+        ? `<p>${accuracy.totals.items} items: sold ${Math.round(accuracy.totals.actual)}, forecast ${Math.round(accuracy.totals.forecast)}; wMAPE ${accuracy.totals.wmape === null ? '—' : `${Math.round(accuracy.totals.wmape * 100)}%`}, P80 covered ${Math.round((accuracy.totals.coverage80 ?? 0) * 100)}% of days.</p>`
+        : '<p>No stored forecast covers these weeks yet.</p>',
+    ),
+    section('Reorder points', plans.totals.items ? `<p>${plans.totals.belowReorderPoint} of ${plans.totals.items} planned items are at or below their reorder point.</p>` : '<p>No replenishment plan yet.</p>'),
     section('New dead stock (last 7 days)', alerts.rows.length ? `<ul>${alerts.rows.map((a) => `<li>${esc(a.message)}</li>`).join('')}</ul>` : '<p>None.</p>'),
     section(
       'Running promotions',

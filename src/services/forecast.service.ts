@@ -21,8 +21,10 @@ const CHUNK = 25;
 const WRITE_BATCH = 1000;
 /** A 'running' run with no progress for this long is treated as abandoned (its process died). */
 const STALE_MINUTES = 10;
-/** Forecast rows superseded by a newer run for the same item are kept this long, then deleted. */
+/** Forecast rows superseded by a newer run for the same item are all kept this long… */
 const KEEP_DAYS = 14;
+/** …then only the last of each week (by as_of) is kept, for this many days, for the forecast-vs-actual report (docs/forecasting.md "Retention"). */
+const KEEP_WEEKLY_DAYS = 371;
 
 export interface RunProgress {
   runId: number;
@@ -174,9 +176,15 @@ export class ForecastService {
           Object.assign(progress, { done: Math.min(total, i + WRITE_BATCH) });
           opts.onProgress?.({ ...progress });
         }
-        // Superseded forecasts (a newer run has the same item and frequency) are kept KEEP_DAYS for comparisons.
+        // Superseded forecasts (a newer run has the same item and frequency) are all kept KEEP_DAYS; after that only
+        // the item's last forecast of each ISO week of as_of (what forecast-vs-actual compares with sales), until
+        // KEEP_WEEKLY_DAYS. The item's latest forecast is always kept.
         await sql`delete from forecasts f using forecast_runs r where f.run_id = r.id and r.finished_at < now() - make_interval(days => ${KEEP_DAYS}::int)
-          and exists (select 1 from forecasts g where g.product_id = f.product_id and g.location_id = f.location_id and g.freq = f.freq and g.run_id > f.run_id)`.execute(trx);
+          and exists (select 1 from forecasts g where g.product_id = f.product_id and g.location_id = f.location_id and g.freq = f.freq and g.run_id > f.run_id)
+          and (r.finished_at < now() - make_interval(days => ${KEEP_WEEKLY_DAYS}::int) or exists (
+            select 1 from forecasts g join forecast_runs q on q.id = g.run_id
+            where g.product_id = f.product_id and g.location_id = f.location_id and g.freq = f.freq and g.run_id <> f.run_id
+              and date_trunc('week', q.as_of) = date_trunc('week', r.as_of) and (q.as_of, q.id) > (r.as_of, r.id)))`.execute(trx);
         const tEnd = performance.now();
         const seconds = { read: secs(tRead - t0), forecast: secs(tForecast - tRead), write: secs(tEnd - tForecast), total: secs(tEnd - t0) };
         await trx

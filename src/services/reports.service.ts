@@ -29,6 +29,8 @@ export interface TopSellersReport {
 export interface CategoryTrendReport {
   anchor: Anchor;
   location: string | null;
+  /** What each series is: a product category or a store (location code, in `category`). */
+  by: 'category' | 'store';
   periods: string[];
   categories: { category: string; qty: number[]; revenue: number[]; totalQty: number; totalRevenue: number; recentChange: number | null; growthPerPeriod: number | null }[];
 }
@@ -109,11 +111,22 @@ export class ReportsService {
     return { anchor, location: location ?? null, n, weeks: out };
   }
 
-  /** Net units and revenue per category per ISO week, with the last-4 vs previous-4 weeks change and growth per week. */
-  async categoryTrend(weeks: number, location?: string): Promise<CategoryTrendReport> {
+  /**
+   * Net units and revenue per category (or per store: `by = 'store'`, a series per location code) per ISO week,
+   * with the last-4 vs previous-4 weeks change and growth per week.
+   */
+  async categoryTrend(weeks: number, location?: string, by: 'category' | 'store' = 'category'): Promise<CategoryTrendReport> {
     const [anchor, lid] = await Promise.all([this.anchor(), this.locationId(location)]);
     const w = this.weekWindow(anchor, weeks);
-    const rows = await sql<{ week: string; category: string; qty: number; revenue: number }>`
+    const rows =
+      by === 'store'
+        ? await sql<{ week: string; category: string; qty: number; revenue: number }>`
+      select to_char(date_trunc('week', m.occurred_at at time zone 'UTC'), 'YYYY-MM-DD') as week, l.code as category,
+        (-sum(m.qty))::int as qty, coalesce(sum(-m.qty * coalesce(m.unit_price, 0)), 0)::float8 as revenue
+      from stock_movements m join locations l on l.id = m.location_id
+      where m.kind in ('sale', 'return') and m.occurred_at >= ${w.start} and m.occurred_at < ${w.end} ${lid === null ? sql`` : sql`and m.location_id = ${lid}`}
+      group by 1, l.code`.execute(this.db)
+        : await sql<{ week: string; category: string; qty: number; revenue: number }>`
       select to_char(a.w, 'YYYY-MM-DD') as week, p.category, sum(a.qty)::int as qty, sum(a.revenue)::float8 as revenue
       from (${weeklySales(w.start, w.end, lid)}) a join products p on p.id = a.product_id
       group by a.w, p.category`.execute(this.db);
@@ -125,6 +138,7 @@ export class ReportsService {
     return {
       anchor,
       location: location ?? null,
+      by,
       periods,
       categories: t.categories.map((c) => ({
         category: c.category,
@@ -206,7 +220,7 @@ export function topSellersCsv(r: TopSellersReport): string {
 
 export function categoryTrendCsv(r: CategoryTrendReport): string {
   return toCsv(
-    ['week_start', 'category', 'qty', 'revenue'],
+    ['week_start', r.by === 'store' ? 'store' : 'category', 'qty', 'revenue'],
     r.periods.flatMap((p, i) => r.categories.map((c) => [p, c.category, c.qty[i], c.revenue[i]])),
   );
 }

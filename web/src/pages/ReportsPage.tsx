@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { qs, type Anchor } from '../api.ts';
-import { Chart, compact } from '../components/Chart.tsx';
+import { Chart } from '../components/Chart.tsx';
+import { PALETTE, Plot, type PlotSeries } from '../components/ReportPlot.tsx';
+import { PlanningReports } from './PlanningReports.tsx';
 import { fmtDay, fmtInt, fmtMoney } from '../format.ts';
 import { Link, useTitle } from '../router.tsx';
 import { useApi } from '../useApi.ts';
@@ -12,12 +12,12 @@ interface TopRow { rank: number; sku: string; name: string; category: string; qt
 interface TopSellers { anchor: Anchor; n: number; weeks: { weekStart: string; totalQty: number; totalRevenue: number; top: TopRow[]; moreTied: number }[] }
 interface CategoryTrend {
   anchor: Anchor;
+  by?: 'category' | 'store';
   periods: string[];
   categories: { category: string; qty: number[]; revenue: number[]; totalQty: number; totalRevenue: number; recentChange: number | null; growthPerPeriod: number | null }[];
 }
 interface InventoryValue { anchor: Anchor; days: string[]; units: number[]; value: number[] }
 
-const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7b83', '#cf222e', '#6e7781', '#4d2d00'];
 /** Lines drawn in the category chart; the rest are summed into "Other". */
 const MAX_LINES = 8;
 
@@ -27,11 +27,12 @@ export default function ReportsPage() {
   const [weeks, setWeeks] = useState(4);
   const [n, setN] = useState(5);
   const [trendWeeks, setTrendWeeks] = useState(12);
+  const [trendBy, setTrendBy] = useState<'category' | 'store'>('category');
   const [days, setDays] = useState(90);
   const settings = useApi<{ currency: string }>('/api/dashboard/settings');
   const cur = settings.data?.currency ?? 'GBP';
   const topQs = qs({ weeks, n, location });
-  const trendQs = qs({ weeks: trendWeeks, location });
+  const trendQs = qs({ weeks: trendWeeks, location, by: trendBy });
   const valueQs = qs({ days, location });
   const top = useApi<TopSellers>(`/api/reports/top-sellers${topQs}`, { live: true });
   const trend = useApi<CategoryTrend>(`/api/reports/category-trend${trendQs}`, { live: true });
@@ -52,17 +53,25 @@ export default function ReportsPage() {
         <NumberSelect label="Weeks" value={weeks} options={[1, 2, 4, 8, 13, 26]} onChange={setWeeks} />
         <NumberSelect label="Top" value={n} options={[3, 5, 10, 20]} onChange={setN} />
       </TopSellersCard>
-      <CategoryTrendCard data={trend.data} error={trend.error?.message} cur={cur} csv={`/api/reports/category-trend${qs({ weeks: trendWeeks, location, format: 'csv' })}`}>
+      <CategoryTrendCard data={trend.data} error={trend.error?.message} cur={cur} csv={`/api/reports/category-trend${qs({ weeks: trendWeeks, location, by: trendBy, format: 'csv' })}`}>
+        <label className="inline">
+          By{' '}
+          <select value={trendBy} onChange={(e) => setTrendBy(e.target.value as 'category' | 'store')} data-testid="trend-by">
+            <option value="category">Category</option>
+            <option value="store">Store</option>
+          </select>
+        </label>
         <NumberSelect label="Weeks" value={trendWeeks} options={[8, 12, 26, 52]} onChange={setTrendWeeks} />
       </CategoryTrendCard>
       <InventoryValueCard data={value.data} error={value.error?.message} cur={cur} csv={`/api/reports/inventory-value${qs({ days, location, format: 'csv' })}`}>
         <NumberSelect label="Days" value={days} options={[30, 90, 180, 365]} onChange={setDays} />
       </InventoryValueCard>
+      <PlanningReports location={location} cur={cur} />
     </>
   );
 }
 
-function NumberSelect({ label, value, options, onChange }: { label: string; value: number; options: number[]; onChange: (v: number) => void }) {
+export function NumberSelect({ label, value, options, onChange }: { label: string; value: number; options: number[]; onChange: (v: number) => void }) {
   return (
     <label className="inline">
       {label}{' '}
@@ -75,13 +84,14 @@ function NumberSelect({ label, value, options, onChange }: { label: string; valu
   );
 }
 
-function CardHead({ id, title, csv, name, children }: { id: string; title: string; csv: string; name: string; children: ReactNode }) {
+export function CardHead({ id, title, csv, xlsx, name, children }: { id: string; title: string; csv: string; xlsx?: string; name: string; children: ReactNode }) {
   return (
     <div className="page-head report-head">
       <h2 id={id}>{title}</h2>
       <span className="filters-inline" style={{ display: 'flex', flexWrap: 'wrap', gap: '.8rem', alignItems: 'center' }}>
         {children}
         <a className="button secondary" href={csv} download={`${name}.csv`} data-testid={`csv-${name}`}>Download CSV</a>
+        {xlsx && <a className="button secondary" href={xlsx} download={`${name}.xlsx`} data-testid={`xlsx-${name}`}>XLSX</a>}
       </span>
     </div>
   );
@@ -170,7 +180,7 @@ function CategoryTrendCard({ data, error, cur, csv, children }: { data: Category
   const fmt = useCallback((v: number) => (metric === 'revenue' ? fmtMoney(v, cur) : fmtInt(v)), [metric, cur]);
   return (
     <section className="card" aria-labelledby="rep-trend">
-      <CardHead id="rep-trend" title="Sales trend by category" csv={csv} name="category-trend">
+      <CardHead id="rep-trend" title={`Sales trend by ${data?.by === 'store' ? 'store' : 'category'}`} csv={csv} name="category-trend">
         <label className="inline">
           Show{' '}
           <select value={metric} onChange={(e) => setMetric(e.target.value as 'revenue' | 'qty')}>
@@ -183,7 +193,7 @@ function CategoryTrendCard({ data, error, cur, csv, children }: { data: Category
       {error && <p className="err" role="alert">{error}</p>}
       {data ? (
         series.length ? (
-          <Plot title={`${metric === 'revenue' ? 'Revenue' : 'Units sold'} per week by category`} times={data.periods} series={series} format={fmt} />
+          <Plot title={`${metric === 'revenue' ? 'Revenue' : 'Units sold'} per week by ${data.by === 'store' ? 'store' : 'category'}`} times={data.periods} series={series} format={fmt} />
         ) : (
           <p className="muted">No sales in these weeks.</p>
         )
@@ -195,7 +205,7 @@ function CategoryTrendCard({ data, error, cur, csv, children }: { data: Category
         <table className="data" data-testid="trend-table">
           <thead>
             <tr>
-              <th scope="col">Category</th><th scope="col" className="num">Units</th><th scope="col" className="num">Revenue</th>
+              <th scope="col">{data?.by === 'store' ? 'Store' : 'Category'}</th><th scope="col" className="num">Units</th><th scope="col" className="num">Revenue</th>
               <th scope="col" className="num">Last 4 weeks vs 4 before</th><th scope="col" className="num">Growth per week</th>
             </tr>
           </thead>
@@ -253,74 +263,6 @@ function InventoryValueCard({ data, error, cur, csv, children }: { data: Invento
   );
 }
 
-function pct(x: number | null) {
+export function pct(x: number | null) {
   return x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 }
-
-interface PlotSeries {
-  label: string;
-  values: number[];
-  color: string;
-  bars?: boolean;
-  /** Markers only, no line. */
-  points?: boolean;
-  dashed?: boolean;
-  scale?: 'y' | 'y2';
-}
-
-/**
- * uPlot with either categorical x (labels: one bar group per label) or weekly x (times: YYYY-MM-DD), any number of series.
- * (components/Chart.tsx draws one or two series over days; these reports need categories and many lines.)
- */
-function Plot({ title, labels, times, series, format, height = 240 }: { title: string; labels?: string[]; times?: string[]; series: PlotSeries[]; format?: (v: number) => string; height?: number }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const cat = !!labels;
-    const xs = cat ? labels.map((_, i) => i) : (times ?? []).map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
-    const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 60] }) : undefined;
-    const none = () => null;
-    const y2 = series.some((s) => s.scale === 'y2');
-    const num = (v: number) => (format ? format(v) : compact(v));
-    const opts: uPlot.Options = {
-      width: Math.max(200, el.clientWidth),
-      height,
-      legend: { show: true },
-      cursor: { drag: { x: false, y: false } },
-      scales: cat
-        ? { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] }, y2: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.1)] } }
-        : { x: { time: true } },
-      axes: [
-        cat
-          ? { stroke: '#57606a', grid: { show: false }, splits: () => xs, values: (_u, vals) => vals.map((v) => labels[v] ?? '') }
-          : { stroke: '#57606a', grid: { stroke: '#eef1f5' }, values: (_u, vals) => vals.map((v) => new Date(v * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
-        { stroke: '#57606a', grid: { stroke: '#eef1f5' }, size: 64, values: (_u, vals) => vals.map((v) => compact(v)) },
-        ...(y2 ? [{ side: 1, scale: 'y2', stroke: '#bc4c00', grid: { show: false }, size: 60, values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)) }] : []),
-      ],
-      series: [
-        { label: cat ? 'Item' : 'Week of', value: (_u, v) => (v == null ? '—' : cat ? (labels[v] ?? '') : new Date(v * 1000).toISOString().slice(0, 10)) },
-        ...series.map((s) => ({
-          label: s.label,
-          stroke: s.color,
-          fill: s.bars ? `${s.color}88` : undefined,
-          width: s.bars ? 1 : 2,
-          dash: s.dashed ? [6, 4] : undefined,
-          scale: s.scale ?? 'y',
-          paths: s.bars ? bars : s.points ? none : undefined,
-          points: s.points ? { show: true, size: 10, fill: s.color, stroke: s.color } : { show: !cat && xs.length <= 16 },
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.scale === 'y2' ? fmtInt(v) : num(v)),
-        })),
-      ],
-    };
-    const plot = new uPlot(opts, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
-    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      plot.destroy();
-    };
-  }, [labels, times, series, format, height]);
-  return <div ref={box} className="chart" role="img" aria-label={title} />;
-}
-
