@@ -13,7 +13,7 @@ import * as m0010 from './migrations/0010-storefront.ts';
 import * as m0011 from './migrations/0011-integrations.ts';
 import * as m0012 from './migrations/0012-inspections.ts';
 import * as m0013 from './migrations/0013-vision-demo-source.ts';
-import * as m0014 from './migrations/0014-sales-daily.ts';
+import * as m0014 from './migrations/0014-ledger-daily.ts';
 import * as m0016 from './migrations/0016-import-jobs.ts';
 
 /** Migrations live in code (not read from a folder) so they run the same under tsx, tests and bundles. */
@@ -31,7 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011-integrations': m0011,
   '0012-inspections': m0012,
   '0013-vision-demo-source': m0013,
-  '0014-sales-daily': m0014,
+  '0014-ledger-daily': m0014,
   // 0015 is the reports branch's (planning reports); numbers only order the migrations.
   '0016-import-jobs': m0016,
 };

@@ -227,22 +227,16 @@ export class PlanningReportsService {
     const { from, to } = this.window(anchor, opts);
     const lookback = opts.lookbackDays ?? 28;
     const start = fromEpochDay(from - lookback);
-    // Per item: its movement days from the lookback on (up to now: on hand is walked back from today's level).
-    // One hash aggregate over every movement since the lookback: given memory (64 MB, this transaction only) it does not spill to disk.
-    const rows = await this.db.transaction().execute(async (trx) => {
-      await sql`select set_config('work_mem', '64MB', true)`.execute(trx);
-      return sql<{ product_id: number; location_id: number; on_hand: number; price: string | null; days: number[]; sold: number[]; delta: number[] }>`
-      with d as (
-        select product_id, location_id, (occurred_at at time zone 'UTC')::date - date '1970-01-01' as day,
-          coalesce(-sum(qty) filter (where kind = 'sale'), 0)::int as sold, sum(qty)::int as delta
-        from stock_movements where occurred_at >= ${start}::timestamptz ${lid === null ? sql`` : sql`and location_id = ${lid}`}
-        group by 1, 2, 3)
-      , a as (
-        select product_id, location_id, array_agg(day order by day) as days, array_agg(sold order by day) as sold, array_agg(delta order by day) as delta
-        from d group by product_id, location_id having bool_or(sold > 0 and day <= ${to}::int))
+    // Per item: its days with movements from the lookback on (up to now: on hand is walked back from today's level),
+    // from ledger_daily (migration 0014: the ledger's per-day summary kept by a trigger) instead of grouping every
+    // movement since the lookback here.
+    const rows = await sql<{ product_id: number; location_id: number; on_hand: number; price: string | null; days: number[]; sold: number[]; delta: number[] }>`
+      with a as (
+        select product_id, location_id, array_agg(day - date '1970-01-01' order by day) as days, array_agg(sold order by day) as sold, array_agg(delta order by day) as delta
+        from ledger_daily where day >= ${start}::date ${lid === null ? sql`` : sql`and location_id = ${lid}`}
+        group by product_id, location_id having bool_or(sold > 0 and day <= date '1970-01-01' + ${to}::int))
       select a.product_id, a.location_id, s.on_hand, p.price, a.days, a.sold, a.delta
-      from a join stock_levels s on s.product_id = a.product_id and s.location_id = a.location_id join products p on p.id = a.product_id`.execute(trx);
-    });
+      from a join stock_levels s on s.product_id = a.product_id and s.location_id = a.location_id join products p on p.id = a.product_id`.execute(this.db);
     const r = stockouts(
       rows.rows.map((x) => ({ key: `${x.product_id}:${x.location_id}`, price: Number(x.price ?? 0), onHand: Number(x.on_hand), days: x.days.map(Number), sold: x.sold.map(Number), delta: x.delta.map(Number) })),
       from,

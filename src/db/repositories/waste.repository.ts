@@ -59,7 +59,7 @@ export async function stockRows(db: Kysely<DB>, locationId: number | null, start
 }
 
 /**
- * Daily net units, units sold and revenue per SKU × location in [start, end), from sales_daily (kept by a trigger
+ * Daily net units, units sold and revenue per SKU × location in [start, end), from ledger_daily (kept by a trigger
  * on the ledger, migration 0014: no grouping of raw movements here). Sent as one text like stockRows: with PGlite,
  * ~280k item-days as arrays or rows cost several times more to decode than one string.
  */
@@ -68,8 +68,8 @@ export async function salesArrays(db: Kysely<DB>, locationId: number | null, sta
   const r = await sql<{ t: string | null }>`
     select string_agg(product_id || ' ' || location_id || ' ' || (day - ${EPOCH}) || ' ' || net || ' ' || sold || ' ' || revenue, ','
       order by product_id, location_id, day) as t
-    from sales_daily
-    where day >= ${utcDate(start)}::date and day < ${utcDate(end)}::date ${loc}`.execute(db);
+    from ledger_daily
+    where sale_rows > 0 and day >= ${utcDate(start)}::date and day < ${utcDate(end)}::date ${loc}`.execute(db);
   const out: SalesArrays[] = [];
   const t = r.rows[0]?.t;
   if (!t) return out;
@@ -126,7 +126,7 @@ export function parseNumberList(t: string): Float64Array {
   return n === count ? out : out.subarray(0, n);
 }
 
-/** 'YYYY-MM-DD' of a UTC instant (sales_daily days are UTC days). */
+/** 'YYYY-MM-DD' of a UTC instant (ledger_daily days are UTC days). */
 const utcDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /**

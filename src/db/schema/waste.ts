@@ -33,19 +33,21 @@ export interface ProductPricesNowView {
   promotion_ends_on: string | null;
 }
 
-/** Net units, units sold and revenue per product × location × UTC day, kept by a trigger (migration 0014). */
-export interface SalesDailyTable {
+/** Per product × location × UTC day: on-hand change, and sales' net units, units sold, revenue; kept by a trigger (migration 0014). */
+export interface LedgerDailyTable {
   product_id: number;
   location_id: number;
   day: DateText;
+  delta: number;
+  sale_rows: number;
   net: number;
   sold: number;
   revenue: number;
 }
 
-/** Tables of the waste capability (migrations 0006-promotions, 0014-sales-daily). */
+/** Tables of the waste capability (migrations 0006-promotions, 0014-ledger-daily). */
 export interface WasteTables {
   promotions: PromotionsTable;
-  sales_daily: SalesDailyTable;
+  ledger_daily: LedgerDailyTable;
   product_prices_now: ProductPricesNowView;
 }

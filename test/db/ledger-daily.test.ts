@@ -15,9 +15,16 @@ import { describeEachDb } from '../helpers/db.ts';
 
 /** The summary as the trigger keeps it, and the same figures grouped from the raw ledger: they must agree. */
 async function both(db: Kysely<DB>) {
+  const deltas = await sql<{ k: string }>`
+    select coalesce(a.k, b.k) as k from
+      (select product_id || '/' || location_id || '/' || day || '/' || delta || '/' || sale_rows as k from ledger_daily where delta <> 0 or sale_rows <> 0) a
+      full join (select product_id || '/' || location_id || '/' || (occurred_at at time zone 'UTC')::date || '/' || sum(qty) || '/' || count(*) filter (where kind in ('sale', 'return')) as k
+        from stock_movements group by product_id, location_id, (occurred_at at time zone 'UTC')::date) b on a.k = b.k
+    where a.k is null or b.k is null`.execute(db);
+  assert.deepEqual(deltas.rows, [], 'on-hand change and sale rows per day agree with the ledger');
   const kept = await sql<{ k: string }>`
     select product_id || '/' || location_id || '/' || day || '/' || net || '/' || sold || '/' || revenue::numeric(16,2) as k
-    from sales_daily where net <> 0 or sold <> 0 or revenue <> 0 order by 1`.execute(db);
+    from ledger_daily where sale_rows > 0 and (net <> 0 or sold <> 0 or revenue <> 0) order by 1`.execute(db);
   const raw = await sql<{ k: string }>`
     select product_id || '/' || location_id || '/' || d || '/' || net || '/' || sold || '/' || revenue::numeric(16,2) as k from (
       select product_id, location_id, (occurred_at at time zone 'UTC')::date as d, sum(-qty) as net,
@@ -28,7 +35,7 @@ async function both(db: Kysely<DB>) {
   return { kept: kept.rows.map((r) => r.k), raw: raw.rows.map((r) => r.k) };
 }
 
-describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
+describeEachDb('ledger_daily summary kept by the ledger trigger', (get) => {
   let inv: InventoryService;
   before(async () => {
     const { db } = get();
@@ -50,7 +57,7 @@ describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
     const s = await inv.recordSale(SYSTEM, { location: 'S1', occurredAt: new Date('2026-03-02T23:30:00Z'), lines: [{ sku: 'A', qty: 3, unitPrice: 8 }, { sku: 'B', qty: 2 }, { sku: 'A', qty: 1 }] });
     await inv.recordSale(SYSTEM, { location: 'S2', occurredAt: new Date('2026-03-03T00:10:00Z'), lines: [{ sku: 'A', qty: 5, unitPrice: 9.5 }] });
     await inv.recordReturn(SYSTEM, s.result.id, { lines: [{ sku: 'A', qty: 2 }] });
-    const rows = await db.selectFrom('sales_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').innerJoin('locations as l', 'l.id', 'd.location_id')
+    const rows = await db.selectFrom('ledger_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').innerJoin('locations as l', 'l.id', 'd.location_id')
       .select(['p.sku', 'l.code', 'd.day', 'd.net', 'd.sold', 'd.revenue']).where('d.day', '<', '2026-03-04').orderBy('p.sku').orderBy('l.code').orderBy('d.day').execute();
     assert.deepEqual(rows.map((r) => [r.sku, r.code, r.day, r.net, r.sold, Number(r.revenue)]), [
       ['A', 'S1', '2026-03-02', 4, 4, 34],
@@ -69,7 +76,7 @@ describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
     writeFileSync(f, 'date,sku,qty,store,price,order\n2026-02-01,B,3,S1,7,O-1\n2026-02-01,B,1,S1,7.5,O-2\n2026-02-02,A,2,S2,9,O-3\n2026-02-03,B,-1,S1,7,R-1\n');
     const r = await new ImportService(db).importFile(SYSTEM, 'sales', f);
     assert.equal(r.bad.length, 0, JSON.stringify(r.bad));
-    const b = await db.selectFrom('sales_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').select(['d.day', 'd.net', 'd.revenue']).where('p.sku', '=', 'B').where('d.day', '<', '2026-03-01').orderBy('d.day').execute();
+    const b = await db.selectFrom('ledger_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').select(['d.day', 'd.net', 'd.revenue']).where('p.sku', '=', 'B').where('d.day', '<', '2026-03-01').orderBy('d.day').execute();
     assert.deepEqual(b.map((x) => [x.day, x.net, Number(x.revenue)]), [['2026-02-01', 4, 28.5], ['2026-02-03', -1, 0]]);
     const all = await both(db);
     assert.deepEqual(all.kept, all.raw);
@@ -80,7 +87,7 @@ describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
     const res = await Promise.allSettled(Array.from({ length: 40 }, () => inv.recordSale(SYSTEM, { location: 'S1', occurredAt: new Date('2026-03-05T12:00:00Z'), lines: [{ sku: 'HOT', qty: 1 }, { sku: 'B', qty: 1 }] })));
     const ok = res.filter((r) => r.status === 'fulfilled').length;
     assert.equal(ok, 40, JSON.stringify(res.find((r) => r.status === 'rejected')));
-    const hot = await db.selectFrom('sales_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').select(['d.net', 'd.sold']).where('p.sku', '=', 'HOT').where('d.day', '=', '2026-03-05').executeTakeFirstOrThrow();
+    const hot = await db.selectFrom('ledger_daily as d').innerJoin('products as p', 'p.id', 'd.product_id').select(['d.net', 'd.sold']).where('p.sku', '=', 'HOT').where('d.day', '=', '2026-03-05').executeTakeFirstOrThrow();
     assert.deepEqual([hot.net, hot.sold], [40, 40]);
     const all = await both(db);
     assert.deepEqual(all.kept, all.raw);
@@ -104,7 +111,7 @@ describeEachDb('sales_daily summary kept by the ledger trigger', (get) => {
     const all = await both(db);
     assert.deepEqual(all.kept, all.raw);
     await sql`truncate stock_movements`.execute(db);
-    const n = await db.selectFrom('sales_daily').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await db.selectFrom('ledger_daily').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(n.n), 0);
   });
 });
