@@ -45,6 +45,7 @@ export function visionCommand(program: Command) {
         let faces = 0;
         let visitors = 0;
         let last = t0;
+        let headScore: number | undefined;
         const record = async (v: Visitor | null) => {
           if (!v) return;
           visitors += await vision.recordEvents([{ at: new Date(v.startedAt), location: loc.code, zone, source: 'camera', ageGroup: v.ageGroup, gender: v.gender, confidence: v.confidence, dwellMs: v.dwellMs }]);
@@ -55,11 +56,15 @@ export function visionCommand(program: Command) {
         process.once('SIGTERM', () => stop.abort());
         // Frame time: the video's own clock (frame index / fps) from the start, so a file replays its timing.
         const r = await readFrames({ source: o.source, fps, width, dropWhenBusy: live }, async (jpeg, index) => {
-          const found = await analyzer.analyze(jpeg);
+          // the followed person's head score (one number) is reused, so the descriptor net runs once per visitor
+          const found = await analyzer.analyze(jpeg, headScore === undefined ? {} : { headScore });
           const f = found[0];
           if (f) faces++;
           last = t0 + Math.round((index * 1000) / fps);
-          await record(tracker.update(f ? { pMale: f.pMale, ageYears: f.ageYears, weight: f.detectionScore } : null, last).left);
+          const u = tracker.update(f ? { pMale: f.pMale, ageYears: f.ageYears, weight: f.detectionScore } : null, last);
+          if (u.started || !u.estimate.present) headScore = undefined;
+          if (u.estimate.present && f?.headScore !== undefined) headScore ??= f.headScore;
+          await record(u.left);
         }, stop.signal);
         await record(tracker.end());
         const summary = { location: loc.code, zone, frames: r.frames, analysed: r.analysed, dropped: r.dropped, framesWithFace: faces, visitors, seconds: Math.round((Date.now() - t0) / 100) / 10 };
