@@ -9,13 +9,16 @@
  * - `analyzeDetailed` can return the 512-value appearance features of each face for the evaluation
  *   bench; callers must keep them in memory only (they are face descriptors). The kiosk path
  *   (`analyze`) never exposes them.
- * - No identity: there is no recognition/matching net loaded and no tracking across visits.
+ * - No identity: nothing is matched or tracked across visits. FaceRecognitionNet is loaded only when the
+ *   gender head (gender-head.json) uses its descriptor; the descriptor then stays inside this module and
+ *   only its one-number contribution (`headScore`) is returned, which the kiosk keeps for the person in
+ *   front and drops when they leave (the shipped gender-head.json has no head: the net is not loaded).
  *
  * Models (weights ship in @vladmandic/face-api's tarball, loaded from node_modules):
  * - detector: TinyFaceDetector (default, fast) or SSD-MobileNetV1 (slower; see docs/vision.md),
  * - age/gender: face-api's AgeGenderNet (TinyXception backbone, 112×112 input), run on the face and
  *   its mirror image (test-time flip averaging), then calibrated p(male) and age (calibration.json,
- *   fitted on a held-apart UTKFace half by bench/vision.bench.ts).
+ *   fitted on the training half of the full UTKFace set by bench/vision-head.bench.ts --write).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

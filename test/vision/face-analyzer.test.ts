@@ -131,13 +131,15 @@ describe('FaceAnalyzer on real UTKFace images', { skip }, () => {
     assert.equal(kiosk.numTensors(), before, 'tensors leaked');
   });
 
-  test('shipped calibration file exists and was fitted on the calibration half', () => {
+  test('shipped calibration file exists and was fitted on the training half', () => {
     const c = loadCalibration('tiny');
     assert.ok(c, 'src/vision/calibration.json missing');
     assert.equal(c.gender.method, 'platt');
     assert.ok(c.age.sigmaLog > 0.05 && c.age.sigmaLog < 1);
     const file = JSON.parse(readFileSync(new URL('../../src/vision/calibration.json', import.meta.url), 'utf8'));
-    assert.match(file.source.dataset, /calibration half/);
+    assert.match(file.source.tiny.dataset, /training half/);
+    assert.match(file.source.tiny.split, /#split/);
+    assert.match(file.source.ssd.dataset, /calibration half/);
   });
 });
 
