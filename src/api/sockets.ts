@@ -78,7 +78,8 @@ async function kioskConnection(ws: WebSocket, req: IncomingMessage, url: URL, se
     const s = session;
     (async () => {
       try {
-        const faces = await inferenceGate.analyze(buf.subarray(4));
+        // the visitor's cached head score: the descriptor net runs once per visitor, not per frame
+        const faces = await inferenceGate.analyze(buf.subarray(4), { headScore: s.headScore });
         if (faces === null) return send({ type: 'dropped', seq, reason: 'server busy' });
         if (closed) return;
         send(await s.onFaces(seq, faces, receivedAt));

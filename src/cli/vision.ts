@@ -41,7 +41,9 @@ export function visionCommand(program: Command) {
         const vision = visionServiceOf(s);
         const loc = await vision.cameraLocation(o.location); // refuses unknown stores and stores with the camera off
         const analyzer = await FaceAnalyzer.create();
-        const tracker = new MultiVisitorTracker(); // every face in view is its own visitor (a group is several)
+        // Every face in view is its own visitor (a group is several). No head score is passed back per track: no
+        // gender head ships (src/vision/gender-head.json); a configured descriptor head would run on every face here.
+        const tracker = new MultiVisitorTracker();
         const t0 = Date.now();
         let faces = 0;
         let visitors = 0;

@@ -63,6 +63,11 @@ export function recAgeGroup(g: AgeGroup): RecAgeGroup {
 export class KioskSession {
   private tracker = new VisitorTracker();
   private lastAgeConfidence = 0;
+  /**
+   * The gender head's descriptor score of the person in front (one number, not a descriptor), kept while the
+   * tracker holds that person so the descriptor net runs once per visitor; dropped when they leave.
+   */
+  private personHeadScore: number | undefined;
   private shownKey: string | null = null;
   private shownIds: number[] = [];
   private personItemIds = new Set<number>();
@@ -93,6 +98,11 @@ export class KioskSession {
     for (const g of AGE_GROUPS) for (const gender of ['female', 'male', 'unknown']) await this.items(`${gender}|${g}`);
   }
 
+  /** What to pass to `analyze(bytes, { headScore })` for the next frame (undefined: compute it). */
+  get headScore(): number | undefined {
+    return this.personHeadScore;
+  }
+
   /** The first cards a screen shows: the attract loop. */
   async hello(): Promise<KioskItem[]> {
     const items = await this.items('attract');
@@ -107,6 +117,8 @@ export class KioskSession {
     const face = faces[0] ?? null;
     if (face) this.lastAgeConfidence = face.ageConfidence;
     const { estimate: est, left, started } = this.tracker.update(face ? { pMale: face.pMale, ageYears: face.ageYears, weight: face.detectionScore } : null, t);
+    if (started || !est.present) this.personHeadScore = undefined;
+    if (est.present && face?.headScore !== undefined) this.personHeadScore ??= face.headScore;
     if (left) await this.record(left);
     if (started) this.personItemIds = new Set();
     const person: KioskPerson | null =

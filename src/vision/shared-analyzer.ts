@@ -44,13 +44,13 @@ export class InferenceGate {
   }
 
   /** Analyse now or after the frames ahead; null (dropped) when `maxQueued` are already waiting. */
-  async analyze(bytes: Uint8Array): Promise<FaceResult[] | null> {
+  async analyze(bytes: Uint8Array, opts: { headScore?: number } = {}): Promise<FaceResult[] | null> {
     if (this.running > this.maxQueued) {
       this.dropped++;
       return null;
     }
     this.running++;
-    const run = this.chain.then(async () => (await sharedFaceAnalyzer()).analyze(bytes));
+    const run = this.chain.then(async () => (await sharedFaceAnalyzer()).analyze(bytes, opts));
     this.chain = run.catch(() => undefined);
     try {
       return await run;

@@ -21,6 +21,14 @@ export function adultFaces(gender: 'male' | 'female', n: number): UtkFaceRow[] {
     .slice(0, n);
 }
 
+/** Children (3-12) of one gender, in file-name hash order (the kiosk bench's harder visitors). */
+export function childFaces(gender: 'male' | 'female', n: number): UtkFaceRow[] {
+  return (utkRows ?? [])
+    .filter((r) => r.gender === gender && r.age >= 3 && r.age <= 12)
+    .sort((a, b) => hashUnit(a.file + '#kiosk') - hashUnit(b.file + '#kiosk'))
+    .slice(0, n);
+}
+
 /** A w×h JPEG with a mid-grey wall and the face chip (plus a 10 % border of its own) at (x, y); null = nobody. */
 /** A camera frame with `face` (centred unless x/y) and any `more` faces pasted on a faint check. */
 export function faceFrame(face: UtkFaceRow | null, opts: { w?: number; h?: number; x?: number; y?: number; quality?: number; more?: { face: UtkFaceRow; x?: number; y?: number }[] } = {}): Buffer {

@@ -4,7 +4,9 @@ import fs, { readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { FaceAnalyzer, loadCalibration } from '../../src/vision/face-analyzer.ts';
+import { FaceAnalyzer, loadCalibration, loadGenderHead, type GenderHeadFile } from '../../src/vision/face-analyzer.ts';
+import { applyGenderHeadWithScore, DESCRIPTOR_DIM, type GenderHead } from '../../src/domain/vision/gender-head.ts';
+import { applyGenderCalibration } from '../../src/domain/vision/gender-calibration.ts';
 import { decodeImage, downscale, padImage, type RgbImage } from '../../src/vision/image-decode.ts';
 import { loadUtkFace, type UtkFaceRow } from '../../src/vision/datasets.ts';
 import { hashUnit } from '../../src/domain/vision/metrics.ts';
@@ -129,12 +131,64 @@ describe('FaceAnalyzer on real UTKFace images', { skip }, () => {
     assert.equal(kiosk.numTensors(), before, 'tensors leaked');
   });
 
-  test('shipped calibration file exists and was fitted on the calibration half', () => {
+  test('shipped calibration file exists and was fitted on the training half', () => {
     const c = loadCalibration('tiny');
     assert.ok(c, 'src/vision/calibration.json missing');
     assert.equal(c.gender.method, 'platt');
     assert.ok(c.age.sigmaLog > 0.05 && c.age.sigmaLog < 1);
     const file = JSON.parse(readFileSync(new URL('../../src/vision/calibration.json', import.meta.url), 'utf8'));
-    assert.match(file.source.dataset, /calibration half/);
+    assert.match(file.source.tiny.dataset, /training half/);
+    assert.match(file.source.tiny.split, /#split/);
+    assert.match(file.source.ssd.dataset, /calibration half/);
+  });
+});
+
+describe('FaceAnalyzer with a gender head (descriptor net)', { skip }, () => {
+  // A head whose answer is easy to tell from the net's: it inverts the net's logit and leans on descriptor
+  // dimension 0, for every face (no age gate).
+  const weights = new Array(DESCRIPTOR_DIM + 2).fill(0);
+  weights[0] = 0.8;
+  weights[DESCRIPTOR_DIM] = -1.5;
+  const head: GenderHead = {
+    kind: 'logistic',
+    features: ['descriptor', 'logit', 'logAge'],
+    maxAge: null,
+    model: { mean: new Array(DESCRIPTOR_DIM + 2).fill(0), scale: new Array(DESCRIPTOR_DIM + 2).fill(0.05), weights, bias: 0.2 },
+  };
+  const file: GenderHeadFile = { source: { test: true }, margins: [0], head };
+  let a: FaceAnalyzer;
+  let bytes: Buffer;
+  before(async () => {
+    a = await FaceAnalyzer.create({ genderHead: file });
+    const r = pickAdults(rows!, 5)[4];
+    bytes = frameWith([{ img: padImage(decodeImage(readFileSync(r.path)), 0.1).image, x: 220, y: 120 }]);
+  });
+
+  test("the head's score decides p(male), a passed-back score is used, and no descriptor leaves analyze()", async () => {
+    const [d] = await a.analyzeDetailed(decodeImage(bytes));
+    assert.ok(d.headScore !== undefined && Number.isFinite(d.headScore));
+    const expected = applyGenderHeadWithScore(head, { pMaleRaw: d.pMaleRaw, ageRaw: d.ageRaw }, d.headScore);
+    assert.ok(Math.abs(d.pMale - expected) < 1e-9, `${d.pMale} vs ${expected}`);
+    const netOnly = applyGenderCalibration(a.calibration.gender, d.pMaleRaw);
+    assert.ok(Math.abs(d.pMale - netOnly) > 0.05, 'the head changed nothing');
+    // the kiosk passes the visitor's score back: it is used instead of running the descriptor net
+    const [f] = await a.analyze(bytes, { headScore: d.headScore + 5 });
+    assert.ok(Math.abs(f.pMale - applyGenderHeadWithScore(head, { pMaleRaw: d.pMaleRaw, ageRaw: d.ageRaw }, d.headScore + 5)) < 1e-6);
+    assert.deepEqual(Object.keys(f).filter((k) => /descriptor|features|variants|Raw/.test(k)), []);
+  });
+
+  test('no tensor is left behind by the descriptor path over 10 frames', async () => {
+    await a.analyze(bytes);
+    const before = a.numTensors();
+    for (let i = 0; i < 10; i++) assert.equal((await a.analyze(bytes)).length, 1);
+    assert.equal(a.numTensors(), before, 'tensors leaked');
+  });
+
+  test('the shipped head file, if any, was fitted on the training half only', () => {
+    const shipped = loadGenderHead();
+    if (!shipped) return;
+    assert.match(String(shipped.source.dataset), /training half/);
+    assert.match(String(shipped.source.split), /#split/);
+    assert.ok(shipped.margins.length >= 1);
   });
 });

@@ -92,3 +92,13 @@ export function expectedCalibrationError(truth: boolean[], p: number[], bins = 1
   for (let b = 0; b < bins; b++) if (cnt[b]) e += (cnt[b] / truth.length) * Math.abs(conf[b] / cnt[b] - hit[b] / cnt[b]);
   return e;
 }
+
+/** Wilson score interval for a binomial proportion (95 % by default): {lo, hi}; NaNs for n = 0. */
+export function wilson(successes: number, n: number, z = 1.959964): { lo: number; hi: number } {
+  if (n <= 0) return { lo: Number.NaN, hi: Number.NaN };
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
