@@ -20,7 +20,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       es = new EventSource('/api/dashboard/events');
       es.addEventListener('version', (e) => {
         const v = (e as MessageEvent<string>).data;
-        if (last !== null && v !== last) setTick((t) => t + 1);
+        // The first version also counts: a change made between a page's first fetch and this stream connecting
+        // would otherwise never show (one extra fetch of the live pages on load).
+        if (v !== last) setTick((t) => t + 1);
         last = v;
       });
       es.onerror = () => {
