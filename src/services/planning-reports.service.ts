@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { forecastVsActual, fromEpochDay, planVsForecast, stockouts, toEpochDay, weekStart, type ItemAccuracy, type ItemStockouts, type PlanVsForecast, type StockoutReport, type WeekAccuracy } from '../domain/reports/index.ts';
 import { AppError } from '../errors.ts';
 import { DashboardService, type Anchor } from './dashboard.service.ts';
+import { optionalLocationId } from '../db/repositories/locations.repository.ts';
 
 /**
  * The planning reports (issue 6): forecast vs actual, replenishment (ROP / EOQ) vs forecast demand, stockouts with
@@ -68,11 +69,8 @@ export class PlanningReportsService {
     return new DashboardService(this.db, this.now).anchor();
   }
 
-  private async locationId(code: string | undefined): Promise<number | null> {
-    if (!code) return null;
-    const l = await this.db.selectFrom('locations').select('id').where('code', '=', code).executeTakeFirst();
-    if (!l) throw new AppError('not_found', `unknown location ${code}`, 'location');
-    return l.id;
+  private locationId(code: string | undefined): Promise<number | null> {
+    return optionalLocationId(this.db, code);
   }
 
   /** [from, to] as epoch days: defaults to the 8 ISO weeks ending with the anchor day. */

@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { categoryTrends, fromEpochDay, toEpochDay, weekStart, weeklyTopSellers, type SalesRow } from '../domain/reports/index.ts';
 import { AppError } from '../errors.ts';
 import { DashboardService, type Anchor } from './dashboard.service.ts';
+import { optionalLocationId } from '../db/repositories/locations.repository.ts';
 
 /**
  * Reports for the dashboard (weekly top sellers, sales trend by category, inventory value over time).
@@ -53,11 +54,8 @@ export class ReportsService {
     return new DashboardService(this.db, this.now).anchor();
   }
 
-  private async locationId(code: string | undefined): Promise<number | null> {
-    if (!code) return null;
-    const l = await this.db.selectFrom('locations').select('id').where('code', '=', code).executeTakeFirst();
-    if (!l) throw new AppError('not_found', `unknown location ${code}`, 'location');
-    return l.id;
+  private locationId(code: string | undefined): Promise<number | null> {
+    return optionalLocationId(this.db, code);
   }
 
   /** Weeks (ISO, Monday start) ending with the anchor's week: [first Monday, day after the anchor). */

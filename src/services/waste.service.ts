@@ -9,6 +9,7 @@ import { DashboardService, type Anchor } from './dashboard.service.ts';
 import type { AppServices } from './index.ts';
 import { inTransaction } from './transaction.ts';
 import { round, runAnalysis, type AnalysisOptions, type AnalysisResult, type WasteItem } from './waste-analysis.ts';
+import { optionalLocationId } from '../db/repositories/locations.repository.ts';
 
 /**
  * Waste reduction over the ledger: ABC/XYZ classes, slow and dead stock, price elasticities and markdown offers,
@@ -141,11 +142,8 @@ export class WasteService {
     return { ...result, anchor, location, options, computedMs: Math.round(performance.now() - t0) };
   }
 
-  private async locationId(code: string | undefined): Promise<number | null> {
-    if (!code) return null;
-    const l = await this.db.selectFrom('locations').select('id').where('code', '=', code).executeTakeFirst();
-    if (!l) throw new AppError('not_found', `unknown location ${code}`, 'location');
-    return l.id;
+  private locationId(code: string | undefined): Promise<number | null> {
+    return optionalLocationId(this.db, code);
   }
 
   /** The ABC × XYZ matrix (counts, stock value, revenue) and the items of the chosen classes. */
