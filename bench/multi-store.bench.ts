@@ -140,7 +140,7 @@ try {
   if (process.env.BENCH_SVG && figures.length > 1) {
     const { availableParallelism } = await import('node:os');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(process.env.BENCH_SVG, scalingSvg(figures, { cores: availableParallelism(), title: `Forecast + replenishment, ${STORES} stores × ${series.length} SKUs (${figures.length ? Math.round(figures[0].perSec * figures[0].seconds).toLocaleString('en') : 0} series), PostgreSQL` }));
+    writeFileSync(process.env.BENCH_SVG, scalingSvg(figures, { cores: availableParallelism(), title: `${STORES} stores × ${series.length.toLocaleString('en')} SKUs = ${Math.round(figures[0].perSec * figures[0].seconds).toLocaleString('en')} series (PostgreSQL)` }));
     console.log(`speed-up curve written to ${process.env.BENCH_SVG}`);
   }
 
