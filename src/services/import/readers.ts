@@ -51,6 +51,10 @@ async function* readCsv(file: string, onBytes?: BytesProgress): AsyncGenerator<R
 }
 
 async function* readXlsx(file: string, onBytes?: BytesProgress): AsyncGenerator<RawRow> {
+  // Loaded on use (it costs ~0.5 s at start-up), and before the file is opened: the 'data' listener below starts
+  // the stream flowing, so a small file opened first could be read to its end while the import was still loading,
+  // and the workbook reader would then see an ended stream (unzipper's FILE_ENDED; seen under load in CI).
+  const { default: ExcelJS } = await import('exceljs');
   const total = statSync(file).size;
   const stream = createReadStream(file);
   let read = 0;
@@ -58,7 +62,6 @@ async function* readXlsx(file: string, onBytes?: BytesProgress): AsyncGenerator<
     read += chunk.length;
     onBytes?.(read, total);
   });
-  const { default: ExcelJS } = await import('exceljs'); // loaded on use: it costs ~0.5 s at start-up
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' });
   let header: string[] | null = null;
   for await (const sheet of reader) {
