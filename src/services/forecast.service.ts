@@ -284,7 +284,9 @@ export class ForecastService {
   async readDemand(scope: Scope, fromDay: number, endDay: number): Promise<DemandSeries[]> {
     // Per item and UTC day: net demand, units sold and the change of on-hand (all kinds), from fromDay up to now;
     // the on-hand at the end of each day is then the item's current on-hand minus the later changes (buildDaily).
-    // Three plain sums, no per-group sort: 2-3x faster than picking first/last balance_after per day.
+    // Read from ledger_daily (kept by a trigger on the ledger, migration 0014) instead of grouping every movement
+    // since fromDay. Its `sold` nets a sale's reversal on the day it is posted; clamped at 0 so a reversal-only day
+    // reads as "nothing sold", as before.
     const r = await sql<ItemDays>`
       with items as (
         select s.product_id, s.location_id, s.on_hand, p.sku, l.code from stock_levels s
@@ -293,13 +295,9 @@ export class ForecastService {
           ${scope.productIds ? sql`and s.product_id = any(${scope.productIds}::int[])` : sql``}
           ${scope.locationId !== undefined ? sql`and s.location_id = ${scope.locationId}::int` : sql``}
       ), d as (
-        select m.product_id, m.location_id, (m.occurred_at at time zone 'UTC')::date - date '1970-01-01' as day,
-          coalesce(-sum(m.qty) filter (where m.kind in ('sale', 'return')), 0)::int as net,
-          coalesce(-sum(m.qty) filter (where m.kind = 'sale' and m.qty < 0), 0)::int as sold,
-          sum(m.qty)::int as delta
-        from stock_movements m join items i on i.product_id = m.product_id and i.location_id = m.location_id
-        where m.occurred_at >= ${dayToIso(fromDay)}::timestamptz
-        group by 1, 2, 3
+        select g.product_id, g.location_id, g.day - date '1970-01-01' as day, g.net, greatest(g.sold, 0) as sold, g.delta
+        from ledger_daily g join items i on i.product_id = g.product_id and i.location_id = g.location_id
+        where g.day >= ${dayToIso(fromDay).slice(0, 10)}::date
       )
       select i.product_id, i.location_id, i.sku, i.code, i.on_hand, array_agg(d.day order by d.day) as days, array_agg(d.net order by d.day) as net,
         array_agg(d.sold order by d.day) as sold, array_agg(d.delta order by d.day) as delta
