@@ -190,13 +190,20 @@ export function gammaPInv(p: number, a: number): number {
     x = Math.max(1e-3, a * Math.pow(1 - 1 / (9 * a) - z / (3 * Math.sqrt(a)), 3));
   } else {
     const t = 1 - a * (0.253 + a * 0.12);
-    x = p < t ? Math.pow(p / t, 1 / a) : 1 - Math.log(1 - (p - t) / (1 - t));
+    if (p < t) {
+      // In logs: with a tiny shape (a lumpy item whose error sd dwarfs its mean, k = m²/v ~ 1e-4) (p/t)^(1/a)
+      // underflows to a denormal, and the Newton step below then divides infinities into NaN (seen as a stored
+      // "ROP NaN" for one demo item). Below e^-700 the quantile is 0 for any purpose here.
+      const lx = Math.log(p / t) / a;
+      if (lx < -700) return 0;
+      x = Math.exp(lx);
+    } else x = 1 - Math.log(1 - (p - t) / (1 - t));
   }
   for (let j = 0; j < 100; j++) {
     if (x <= 0) return 0;
     const err = gammaP(a, x) - p;
     const t0 = a > 1 ? afac * Math.exp(-(x - a1) + a1 * (Math.log(x) - lna1)) : Math.exp(-x + a1 * Math.log(x) - gln);
-    if (t0 === 0) break;
+    if (!(t0 > 0 && t0 < Infinity)) break;
     const u = err / t0;
     const dx = u / (1 - 0.5 * Math.min(1, u * (a1 / x - 1)));
     x -= dx;

@@ -120,6 +120,19 @@ describe('gamma (large demands)', () => {
     close(gammaP(3, 9), 1 - Math.exp(-9) * (1 + 9 + 40.5), 1e-13);
     for (const [a, p] of [[0.3, 0.95], [2, 0.5], [50, 0.99], [4000, 0.95]]) close(gammaP(a, gammaPInv(p, a)), p, 1e-10, `a=${a}`);
   });
+  test('tiny shapes (a lumpy item: error sd far above the mean) give a finite quantile, never NaN', () => {
+    // Demo item 35954: 14-day mean 1.16, daily error sd 37.4 → k ≈ 7e-5; its stored ROP was NaN.
+    const d = gammaDistribution(1.1604, 37.38 ** 2 * 14);
+    assert.equal(d.quantile(0.95), 0);
+    for (const a of [1e-6, 7e-5, 1e-3, 0.01, 0.05]) {
+      for (const p of [0.5, 0.9, 0.95, 0.99, 0.999]) {
+        const x = gammaPInv(p, a);
+        assert.ok(Number.isFinite(x) && x >= 0, `a=${a} p=${p}: ${x}`);
+        // the mass at and below x reaches p (up to the e^-700 cut, where the quantile is 0)
+        if (x > 0) assert.ok(gammaP(a, x) >= p - 1e-9, `a=${a} p=${p}: P(${x}) = ${gammaP(a, x)}`);
+      }
+    }
+  });
   test('exponential: quantile −θ ln(1 − p), loss θ e^(−s/θ)', () => {
     const d = gammaDistribution(10, 100);
     close(d.quantile(0.95), -10 * Math.log(0.05), 1e-8);
