@@ -6,7 +6,8 @@ import { before, describe, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import fc from 'fast-check';
-import { parseNumberList, salesArrays } from '../../src/db/repositories/waste.repository.ts';
+import { parseNumberList } from '../../src/db/number-list.ts';
+import { salesArrays } from '../../src/db/repositories/waste.repository.ts';
 import { SYSTEM } from '../../src/services/actor.ts';
 import { CatalogService } from '../../src/services/catalog.service.ts';
 import { ImportService } from '../../src/services/import.service.ts';
@@ -127,7 +128,18 @@ describe('parseNumberList (the hand parser of the waste read)', () => {
       }),
     );
   });
+  test('float8 text: exponents, long mantissas, NaN and infinities read as Number() reads them', () => {
+    const xs = ['1e-05', '-2.5E+20', '0.1234567890123456789', '12345678901234567', 'NaN', 'Infinity', '-Infinity', '3'];
+    assert.deepEqual([...parseNumberList(xs.join(' '))], xs.map(Number));
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 50 }), (ds) => {
+        const texts = ds.map((d) => String(d));
+        assert.deepEqual([...parseNumberList(texts.join(','))], texts.map(Number));
+      }),
+    );
+  });
   test('refuses what is not a number list', () => {
-    assert.throws(() => parseNumberList('1 2 x'), /unexpected character "x"/);
+    assert.throws(() => parseNumberList('1 2 x'), /unexpected number "x"/);
+    assert.throws(() => parseNumberList('1 2-3'), /unexpected number "2-3"/);
   });
 });

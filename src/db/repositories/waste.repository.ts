@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { parseNumberList } from '../number-list.ts';
 import type { DB } from '../schema.ts';
 
 /**
@@ -103,44 +104,6 @@ export async function salesArrays(db: Kysely<DB>, locationId: number | null, sta
     out.push(plain);
   }
   return out;
-}
-
-/**
- * The numbers in a text of decimal numbers separated by spaces or commas (optional '-', digits, optional '.' and
- * digits), in order. Each is (integer digits as one integer) / 10^decimals: one rounding, as Number() gives.
- */
-export function parseNumberList(t: string): Float64Array {
-  let count = 1;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 32 || c === 44) count++;
-  }
-  const out = new Float64Array(count);
-  let n = 0;
-  let i = 0;
-  const len = t.length;
-  while (i < len) {
-    let neg = false;
-    if (t.charCodeAt(i) === 45) {
-      neg = true;
-      i++;
-    }
-    let m = 0;
-    let scale = 1;
-    let frac = false;
-    for (; i < len; i++) {
-      const c = t.charCodeAt(i);
-      if (c >= 48 && c <= 57) {
-        m = m * 10 + (c - 48);
-        if (frac) scale *= 10;
-      } else if (c === 46) frac = true;
-      else if (c === 32 || c === 44) break;
-      else throw new Error(`unexpected character ${JSON.stringify(t[i])} at ${i} in a number list`);
-    }
-    out[n++] = (neg ? -m : m) / scale;
-    i++;
-  }
-  return n === count ? out : out.subarray(0, n);
 }
 
 /** 'YYYY-MM-DD' of a UTC instant (ledger_daily days are UTC days). */
