@@ -115,9 +115,12 @@ export class PlanningReportsService {
           from s join forecasts f on f.product_id = s.product_id and f.location_id = s.location_id and f.freq = 'D' and f.run_id = s.run_id
           where s.hi >= s.lo`.execute(q);
       } finally {
-        // back to the defaults, for a caller that passed its own transaction
-        await sql`set local enable_nestloop = on`.execute(q);
-        await sql`set local work_mem to default`.execute(q);
+        // A caller's own transaction goes on after this query: the defaults back (our own transaction just ends;
+        // after a failed query the transaction is aborted and the original error is the one to see).
+        if (this.db.isTransaction) {
+          await sql`set local enable_nestloop to default`.execute(q).catch(() => {});
+          await sql`set local work_mem to default`.execute(q).catch(() => {});
+        }
       }
     };
     const [fcText, actText] = await Promise.all([
