@@ -41,8 +41,9 @@ export function parseNumberList(t: string): Float64Array {
       else slow = true; // an exponent (1e-05), NaN, Infinity: Number() decides below
     }
     if (slow || digits > 15) {
-      const v = Number(t.slice(start, i));
-      if (Number.isNaN(v) && t.slice(start, i) !== 'NaN') throw new Error(`unexpected number ${JSON.stringify(t.slice(start, i))} at ${start} in a number list`);
+      const word = t.slice(start, i);
+      const v = Number(word);
+      if (Number.isNaN(v) && word !== 'NaN') throw new Error(`unexpected number ${JSON.stringify(word)} at ${start} in a number list`);
       out[n++] = v;
     } else out[n++] = (neg ? -m : m) / scale;
     i++;

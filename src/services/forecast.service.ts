@@ -297,7 +297,7 @@ export class ForecastService {
       ), d as (
         select g.product_id, g.location_id, g.day - date '1970-01-01' as day, g.net, greatest(g.sold, 0) as sold, g.delta
         from ledger_daily g join items i on i.product_id = g.product_id and i.location_id = g.location_id
-        where g.day >= ${dayToIso(fromDay).slice(0, 10)}::date
+        where g.day >= ${dayToIso(fromDay)}::date
       )
       select i.product_id, i.location_id, i.sku, i.code, i.on_hand, array_agg(d.day order by d.day) as days, array_agg(d.net order by d.day) as net,
         array_agg(d.sold order by d.day) as sold, array_agg(d.delta order by d.day) as delta

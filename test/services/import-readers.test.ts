@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import ExcelJS from 'exceljs';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { ROOT } from '../helpers/cli.ts';
 
 // The XLSX reader loads exceljs on first use. This runs it in a fresh process, where that load is cold (as in the CLI
 // and a server's first import), on a file small enough to be read whole while a careless reader is still loading.
