@@ -22,6 +22,11 @@ export interface TrainOptions {
   /** Train on the calling thread instead of a worker (the CLI, where nothing else waits). */
   inline?: boolean;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Called as soon as the version is committed, before the run's last bookkeeping: whoever serves swaps it in
+   * then, so nobody reads the run as done while the previous version (or none) still serves.
+   */
+  onStored?: (m: { id: number; trainedAt: Date; bundle: Bundle }) => void;
 }
 export interface TrainProgress {
   id: number;
@@ -144,16 +149,19 @@ export class RecommendModels {
       const out = opts.inline ? trainInline(input, report) : await trainInWorker(input, report);
       const tTrain = performance.now();
       report('write', 0.97);
+      const bundle = out.bundle ?? decodeBundle(out.bytes);
+      const trainedAt = new Date();
       await inTransaction(this.db, async (trx) => {
         // the write's own time is not in its row (it is being written); the summary adds it below
         const metrics = { ...out.metrics, seconds: { ...out.metrics.seconds, read: secs(tRead - t0), write: 0, total: secs(tTrain - t0) } };
         await trx
           .updateTable('recommend_models')
-          .set({ status: 'done', phase: 'done', progress: 1, model: toBase64(out.bytes), model_bytes: out.bytes.byteLength, metrics: JSON.stringify(metrics), last_sale_id: lastSaleId, trained_at: new Date(), updated_at: new Date() })
+          .set({ status: 'done', phase: 'done', progress: 1, model: toBase64(out.bytes), model_bytes: out.bytes.byteLength, metrics: JSON.stringify(metrics), last_sale_id: lastSaleId, trained_at: trainedAt, updated_at: new Date() })
           .where('id', '=', id)
           .execute();
         await sql`update recommend_models set model = null where model is not null and id not in (select id from recommend_models where status = 'done' order by id desc limit ${KEEP_BLOBS})`.execute(trx);
       });
+      opts.onStored?.({ id, trainedAt, bundle });
       const tWrite = performance.now();
       await this.db
         .updateTable('recommend_models')
@@ -161,7 +169,7 @@ export class RecommendModels {
         .where('id', '=', id)
         .execute();
       const summary = await this.get(id);
-      return { summary, bundle: out.bundle ?? decodeBundle(out.bytes) };
+      return { summary, bundle };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       await this.db

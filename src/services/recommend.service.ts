@@ -112,13 +112,16 @@ export class RecommendService {
 
   /** Starts a training run; the new version serves as soon as it is stored. */
   async train(opts: TrainOptions = {}) {
-    const run = await this.models.start(opts);
-    const finished = run.finished.then((r) => {
-      this.current = { id: r.summary.id, trainedAt: r.summary.trainedAt!, bundle: r.bundle };
-      this.checkedAt = Date.now();
-      this.demoCache.clear();
-      return r.summary;
+    const run = await this.models.start({
+      ...opts,
+      onStored: (m) => {
+        this.current = m;
+        this.checkedAt = Date.now();
+        this.demoCache.clear();
+        opts.onStored?.(m);
+      },
     });
+    const finished = run.finished.then((r) => r.summary);
     return { id: run.id, finished };
   }
 
