@@ -75,8 +75,10 @@ describe('web dashboard (chromium)', { skip: skip ?? false, timeout: 180_000 }, 
     assert.equal(below, '1');
     const stock = await page.locator('[data-kpi="Stock value (at cost)"] .kpi-value').textContent();
     assert.match(stock ?? '', /£\d/);
+    // The charts are drawn after the KPIs (uPlot is created in an effect once its box is laid out): wait for the
+    // second, then there must be exactly two.
+    await page.locator('.uplot canvas').nth(1).waitFor();
     assert.equal(await page.locator('.uplot').count(), 2, 'two uPlot charts');
-    await page.locator('.uplot canvas').first().waitFor();
     // Admins see Users in the menu.
     assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count(), 1);
     await page.screenshot({ path: join(shots, 'overview-1280.png') });
